@@ -1,0 +1,75 @@
+namespace NetCompiler.Generators.Model;
+
+/// <summary>
+/// One layer with its concrete input and output shapes, resolved by the parser. Subtypes must stay immutable and
+/// equatable (records of strings, numbers, enums and <see cref="Helpers.EquatableArray{T}"/>): the incremental
+/// pipeline compares them to decide whether to generate again.
+/// </summary>
+internal abstract record LayerSpec(int Index, string Name, Shape Input, Shape Output)
+{
+    /// <summary>The Keras class name shown in the summary, e.g. Conv2D.</summary>
+    public abstract string KerasType { get; }
+
+    public virtual int ParameterCount => 0;
+}
+
+/// <summary>
+/// A convolution; a Keras Dense layer is represented as a 1x1 convolution over a 1x1 image (<see cref="IsDense"/>),
+/// whose kernel layout [1, 1, in, out] is exactly Dense's [in, out].
+/// </summary>
+internal sealed record ConvLayerSpec(
+    int Index,
+    string Name,
+    Shape Input,
+    Shape Output,
+    bool IsDense,
+    int KernelHeight,
+    int KernelWidth,
+    int Stride,
+    PaddingKind Padding,
+    int PadTop,
+    int PadLeft,
+    int PadBottom,
+    int PadRight,
+    ActivationKind Activation) : LayerSpec(Index, Name, Input, Output)
+{
+    public override string KerasType => IsDense ? "Dense" : "Conv2D";
+
+    public int InChannels => Input.Channels;
+
+    public int OutChannels => Output.Channels;
+
+    public int KernelLength => KernelHeight * KernelWidth * InChannels * OutChannels;
+
+    public override int ParameterCount => KernelLength + OutChannels;
+
+    public bool IsPadded => PadTop + PadLeft + PadBottom + PadRight > 0;
+
+    public int PaddedHeight => Input.Height + PadTop + PadBottom;
+
+    public int PaddedWidth => Input.Width + PadLeft + PadRight;
+
+    public int PaddedLength => PaddedHeight * PaddedWidth * InChannels;
+}
+
+/// <summary>Max pooling; windows that hang over a Same-padded border ignore the missing pixels, as Keras does.</summary>
+internal sealed record MaxPoolLayerSpec(
+    int Index,
+    string Name,
+    Shape Input,
+    Shape Output,
+    int PoolSize,
+    int Stride,
+    PaddingKind Padding,
+    int PadTop,
+    int PadLeft) : LayerSpec(Index, Name, Input, Output)
+{
+    public override string KerasType => "MaxPooling2D";
+}
+
+/// <summary>Flatten in Keras order (height, width, channel), which is already the memory order: it moves nothing.</summary>
+internal sealed record FlattenLayerSpec(int Index, string Name, Shape Input, Shape Output)
+    : LayerSpec(Index, Name, Input, Output)
+{
+    public override string KerasType => "Flatten";
+}

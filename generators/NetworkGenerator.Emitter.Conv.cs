@@ -1,0 +1,262 @@
+using NetCompiler.Generators.Helpers;
+using NetCompiler.Generators.Model;
+
+namespace NetCompiler.Generators;
+
+public sealed partial class NetworkGenerator
+{
+    private static partial class Emitter
+    {
+        // Convolution and dense kernels. A dense layer is a 1x1 convolution over a 1x1 image, so it shares the loop
+        // shapes here, but its loops are written without the spatial axes. Shapes in comments follow llm.c: per sample
+        // input (H, W, Cin) channels-last, kernel (KH, KW, Cin, Cout), output (OH, OW, Cout).
+
+        /// <summary>Forward of one sample: output = act(bias + Σ input · kernel), vectorised over output channels.</summary>
+        private static void EmitConvForward(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        {
+            w.WriteLine($"/// <summary>{Describe(c)}: forward of one sample.</summary>");
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {n.Method}Forward(ref float input, ref float parameters, ref float output)"))
+            {
+                int cin = c.InChannels, cout = c.OutChannels, paddedWidth = c.PaddedWidth;
+                EmitFlavorChain(w, f =>
+                {
+                    var reduction = new Reduction
+                    {
+                        Channels = cout,
+                        InitReference = "parameters",
+                        InitIndex = n.BiasOffset,
+                        RowReference = "parameters",
+                        StoreReference = "output",
+                        FusedRelu = c.Activation == ActivationKind.ReLU,
+                    };
+                    if (c.IsDense)
+                    {
+                        reduction.Loops = new[] { $"for (int i = 0; i < {cin}; i++)" };
+                        reduction.Multiplier = "Unsafe.Add(ref input, i)";
+                        reduction.RowIndex = $"{n.KernelOffset} + i * {cout}";
+                        EmitReduction(w, f, reduction);
+                        return;
+                    }
+
+                    // One output pixel at a time; the (kw, cin) pairs of a kernel row are contiguous in both the input
+                    // row and the kernel, so they form one inner loop of KW·Cin steps.
+                    using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
+                    using (w.Block($"for (int ow = 0; ow < {c.Output.Width}; ow++)"))
+                    {
+                        // TODO: tile several output pixels per block so each kernel row loaded serves more than one
+                        // pixel; the performance issue (#5) sets the figures this must reach.
+                        w.WriteLine($"int inputPixel = (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin};");
+                        w.WriteLine($"int outputPixel = (oh * {c.Output.Width} + ow) * {cout};");
+                        reduction.Loops = new[]
+                        {
+                            $"for (int kh = 0; kh < {c.KernelHeight}; kh++)",
+                            $"for (int j = 0; j < {c.KernelWidth * cin}; j++)",
+                        };
+                        reduction.Multiplier = $"Unsafe.Add(ref input, inputPixel + kh * {paddedWidth * cin} + j)";
+                        reduction.RowIndex = $"{n.KernelOffset} + (kh * {c.KernelWidth * cin} + j) * {cout}";
+                        reduction.StoreIndex = "outputPixel";
+                        EmitReduction(w, f, reduction);
+                    }
+                });
+            }
+        }
+
+        /// <summary>
+        /// Kernel and bias gradients of a batch: dKernel[kh, kw, ci, :] += Σ input · dOutput and dBias += Σ dOutput.
+        /// Convolutions loop samples outermost so one sample's output gradient stays in cache across kernel rows.
+        /// </summary>
+        private static void EmitConvBackwardKernel(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        {
+            w.WriteLine($"/// <summary>{Describe(c)}: kernel and bias gradients of <paramref name=\"count\"/> samples.</summary>");
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {n.Method}BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)"))
+            {
+                int cin = c.InChannels, cout = c.OutChannels, inLength = c.IsPadded ? c.PaddedLength : c.Input.Length;
+                int outLength = c.Output.Length, paddedWidth = c.PaddedWidth;
+                EmitFlavorChain(w, f =>
+                {
+                    if (c.IsDense)
+                    {
+                        using (w.Block($"for (int i = 0; i < {cin}; i++)"))
+                        {
+                            w.WriteLine($"int row = {n.KernelOffset} + i * {cout};");
+                            EmitReduction(w, f, new Reduction
+                            {
+                                Channels = cout,
+                                InitReference = "gradients",
+                                InitIndex = "row",
+                                Loops = new[] { "for (int s = 0; s < count; s++)" },
+                                Multiplier = $"Unsafe.Add(ref input, s * {inLength} + i)",
+                                RowReference = "outputGradient",
+                                RowIndex = $"s * {outLength}",
+                                StoreReference = "gradients",
+                                StoreIndex = "row",
+                            });
+                        }
+
+                        EmitReduction(w, f, new Reduction
+                        {
+                            Channels = cout,
+                            InitReference = "gradients",
+                            InitIndex = n.BiasOffset,
+                            Loops = new[] { "for (int s = 0; s < count; s++)" },
+                            RowReference = "outputGradient",
+                            RowIndex = $"s * {outLength}",
+                            StoreReference = "gradients",
+                            StoreIndex = n.BiasOffset,
+                        });
+                        return;
+                    }
+
+                    using (w.Block("for (int s = 0; s < count; s++)"))
+                    {
+                        w.WriteLine($"int sampleInput = s * {inLength};");
+                        w.WriteLine($"int sampleOutput = s * {outLength};");
+                        using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
+                        using (w.Block($"for (int j = 0; j < {c.KernelWidth * cin}; j++)"))
+                        {
+                            w.WriteLine($"int row = {n.KernelOffset} + (kh * {c.KernelWidth * cin} + j) * {cout};");
+                            w.WriteLine($"int tap = sampleInput + kh * {paddedWidth * cin} + j;");
+                            EmitReduction(w, f, new Reduction
+                            {
+                                Channels = cout,
+                                InitReference = "gradients",
+                                InitIndex = "row",
+                                Loops = new[]
+                                {
+                                    $"for (int oh = 0; oh < {c.Output.Height}; oh++)",
+                                    $"for (int ow = 0; ow < {c.Output.Width}; ow++)",
+                                },
+                                Multiplier = $"Unsafe.Add(ref input, tap + (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin})",
+                                RowReference = "outputGradient",
+                                RowIndex = $"sampleOutput + (oh * {c.Output.Width} + ow) * {cout}",
+                                StoreReference = "gradients",
+                                StoreIndex = "row",
+                            });
+                        }
+
+                        EmitReduction(w, f, new Reduction
+                        {
+                            Channels = cout,
+                            InitReference = "gradients",
+                            InitIndex = n.BiasOffset,
+                            Loops = new[] { $"for (int p = 0; p < {c.Output.Height * c.Output.Width}; p++)" },
+                            RowReference = "outputGradient",
+                            RowIndex = $"sampleOutput + p * {cout}",
+                            StoreReference = "gradients",
+                            StoreIndex = n.BiasOffset,
+                        });
+                    }
+                });
+            }
+        }
+
+        /// <summary>
+        /// Input gradient of a batch: dInput[pixel under tap, :] += Σ_co dOutput[pixel, co] · kernelᵀ[kh, kw, co, :].
+        /// Reading a transposed kernel turns the sum over output channels into the same broadcast-and-add shape as
+        /// the forward pass, vectorised over input channels. The caller clears <c>inputGradient</c> first.
+        /// </summary>
+        private static void EmitConvBackwardInput(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        {
+            w.WriteLine($"/// <summary>{Describe(c)}: input gradient of <paramref name=\"count\"/> samples.</summary>");
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {n.Method}BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)"))
+            {
+                int cin = c.InChannels, cout = c.OutChannels, inLength = c.IsPadded ? c.PaddedLength : c.Input.Length;
+                int outLength = c.Output.Length, paddedWidth = c.PaddedWidth;
+                EmitFlavorChain(w, f =>
+                {
+                    if (c.IsDense)
+                    {
+                        using (w.Block("for (int s = 0; s < count; s++)"))
+                        {
+                            EmitReduction(w, f, new Reduction
+                            {
+                                Channels = cin,
+                                InitReference = null,
+                                Loops = new[] { $"for (int o = 0; o < {cout}; o++)" },
+                                Multiplier = $"Unsafe.Add(ref outputGradient, s * {outLength} + o)",
+                                RowReference = "transposedKernel",
+                                RowIndex = $"o * {cin}",
+                                StoreReference = "inputGradient",
+                                StoreIndex = $"s * {inLength}",
+                            });
+                        }
+
+                        return;
+                    }
+
+                    using (w.Block("for (int s = 0; s < count; s++)"))
+                    using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
+                    using (w.Block($"for (int ow = 0; ow < {c.Output.Width}; ow++)"))
+                    {
+                        w.WriteLine($"int source = s * {outLength} + (oh * {c.Output.Width} + ow) * {cout};");
+                        using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
+                        using (w.Block($"for (int kw = 0; kw < {c.KernelWidth}; kw++)"))
+                        {
+                            w.WriteLine($"int target = s * {inLength} + ((oh * {c.Stride} + kh) * {paddedWidth} + ow * {c.Stride} + kw) * {cin};");
+                            w.WriteLine($"int tap = (kh * {c.KernelWidth} + kw) * {cout * cin};");
+                            EmitReduction(w, f, new Reduction
+                            {
+                                Channels = cin,
+                                InitReference = "inputGradient",
+                                InitIndex = "target",
+                                Loops = new[] { $"for (int co = 0; co < {cout}; co++)" },
+                                Multiplier = "Unsafe.Add(ref outputGradient, source + co)",
+                                RowReference = "transposedKernel",
+                                RowIndex = $"tap + co * {cin}",
+                                StoreReference = "inputGradient",
+                                StoreIndex = "target",
+                            });
+                        }
+                    }
+                });
+            }
+        }
+
+        /// <summary>kernelᵀ[kh, kw, co, ci] = kernel[kh, kw, ci, co], refreshed before each input-gradient pass.</summary>
+        private static void EmitTransposeKernel(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        {
+            int cin = c.InChannels, cout = c.OutChannels;
+            using (w.Block($"private static void {n.Method}TransposeKernel(ref float parameters, ref float transposed)"))
+            using (w.Block($"for (int tap = 0; tap < {c.KernelHeight * c.KernelWidth}; tap++)"))
+            using (w.Block($"for (int ci = 0; ci < {cin}; ci++)"))
+            using (w.Block($"for (int co = 0; co < {cout}; co++)"))
+            {
+                w.WriteLine($"Unsafe.Add(ref transposed, (tap * {cout} + co) * {cin} + ci) = " +
+                    $"Unsafe.Add(ref parameters, {n.KernelOffset} + (tap * {cin} + ci) * {cout} + co);");
+            }
+        }
+
+        /// <summary>Copies one sample into the interior of its zero-bordered buffer, so the kernels need no bounds tests.</summary>
+        private static void EmitPadAndCrop(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        {
+            int rowLength = c.Input.Width * c.InChannels;
+            int paddedRow = c.PaddedWidth * c.InChannels;
+            string interior = $"(h + {c.PadTop}) * {paddedRow} + {c.PadLeft * c.InChannels}";
+            w.WriteLine($"/// <summary>Places one {c.Input} sample inside its ({c.PaddedHeight}, {c.PaddedWidth}, {c.InChannels}) zero border.</summary>");
+            using (w.Block($"private static void {n.Method}Pad(ref float input, ref float padded)"))
+            using (w.Block($"for (int h = 0; h < {c.Input.Height}; h++)"))
+            {
+                w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref input, h * {rowLength}), {rowLength})");
+                w.WriteLine($"    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, {interior}), {rowLength}));");
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Keeps the interior of padded input gradients: the border's gradient belongs to no input.</summary>");
+            using (w.Block($"private static void {n.Method}Crop(ref float paddedGradient, ref float inputGradient, int count)"))
+            using (w.Block("for (int s = 0; s < count; s++)"))
+            using (w.Block($"for (int h = 0; h < {c.Input.Height}; h++)"))
+            {
+                w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref paddedGradient, s * {c.PaddedLength} + {interior}), {rowLength})");
+                w.WriteLine($"    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref inputGradient, s * {c.Input.Length} + h * {rowLength}), {rowLength}));");
+            }
+        }
+
+        private static string Describe(ConvLayerSpec c) => c.IsDense
+            ? $"{c.Name}: Dense({c.OutChannels}, {c.Activation}), {c.Input} -> {c.Output}"
+            : $"{c.Name}: Conv2D({c.OutChannels}, {c.KernelHeight}x{c.KernelWidth}, stride {c.Stride}, {c.Padding}, {c.Activation}), " +
+              $"{c.Input} -> {c.Output}";
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using NetCompiler.Generators.Diagnostics;
+using NetCompiler.Generators.Helpers;
+using NetCompiler.Generators.Model;
+
+namespace NetCompiler.Generators;
+
+/// <summary>
+/// Turns a partial class decorated with [Network] and layer attributes into a compiled network: forward, backward,
+/// optimizer step, training loop glue and serialisation, specialised to its shapes.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class NetworkGenerator : IIncrementalGenerator
+{
+    internal const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // Parse each [Network] class into plain data at once, so nothing from the compilation is cached.
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                NetworkAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(StepNames.Parse);
+
+        // Source branch: only valid specs, compared by value, so an edit elsewhere leaves it cached.
+        IncrementalValuesProvider<NetworkSpec> specs = parsed
+            .Where(static r => r.Spec is not null)
+            .Select(static (r, _) => r.Spec!)
+            .WithTrackingName(StepNames.Spec);
+        context.RegisterSourceOutput(specs, static (spc, spec) => Emit(spc, spec));
+
+        // Diagnostics branch: kept apart so that locations (which move with every edit above them) never invalidate
+        // the cached source.
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (r, _) => r.Diagnostics)
+            .WithTrackingName(StepNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo info in list)
+            {
+                spc.ReportDiagnostic(info.ToDiagnostic());
+            }
+        });
+    }
+
+    private static void Emit(SourceProductionContext context, NetworkSpec spec)
+    {
+        string hintName = (spec.Namespace is null ? string.Empty : spec.Namespace + ".") + spec.ClassName + ".Network.g.cs";
+        string source;
+        try
+        {
+            source = Emitter.Emit(spec);
+        }
+        catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+        {
+            // The generator never throws at the compiler: the class compiles without its members and says why.
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.GeneratorFailure, Location.None, spec.ClassName, ex.GetType().Name + ": " + ex.Message));
+            return;
+        }
+
+        context.AddSource(hintName, source);
+    }
+
+    /// <summary>The names of the pipeline's steps, which tests use to check what was cached.</summary>
+    public static class StepNames
+    {
+        public const string Parse = nameof(Parse);
+        public const string Spec = nameof(Spec);
+        public const string Diagnostics = nameof(Diagnostics);
+    }
+
+    /// <summary>A parsed network: its spec when valid, and every diagnostic found.</summary>
+    internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+}

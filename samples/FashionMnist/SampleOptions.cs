@@ -1,0 +1,142 @@
+using System;
+using System.Globalization;
+
+namespace FashionMnistSample;
+
+/// <summary>The command line, parsed by hand so that the plot library is the sample's only dependency.</summary>
+internal sealed class SampleOptions
+{
+    public const string Usage =
+        """
+        Trains the FashionCnn network on Fashion-MNIST, evaluates it on the test images and saves the result.
+
+        Usage: dotnet run -c Release --project samples/FashionMnist -- [options]
+
+        Options:
+          --data DIR         Folder holding the four Fashion-MNIST IDX files (gzip or raw). Default: Debian's
+                             /usr/share/datasets/fashion-mnist if installed, else the 6,000/1,000 subset shipped
+                             in samples/FashionMnist/data.
+          --epochs N         Passes over the training images (default 5).
+          --max-batches N    Train on at most N batches per epoch, for a quick run (default: all).
+          --train-limit N    Use only the first N training images (default: all).
+          --output DIR       Where to write fashion-cnn.nccp and training-curves.png (default ./out).
+          --seed N           Seed of the weight initialisation and of the shuffle (default: the network's Seed, 42).
+          --help             Show this text.
+        """;
+
+    public string? DataDirectory { get; private set; }
+
+    public int Epochs { get; private set; } = 5;
+
+    /// <summary>0 means every batch, as in <c>FitOptions.MaxBatchesPerEpoch</c>.</summary>
+    public int MaxBatchesPerEpoch { get; private set; }
+
+    /// <summary>0 means every training image.</summary>
+    public int TrainLimit { get; private set; }
+
+    public string OutputDirectory { get; private set; } = "out";
+
+    /// <summary>Null keeps the seed written in the network's <c>[Network(Seed = …)]</c> attribute.</summary>
+    public int? Seed { get; private set; }
+
+    public bool ShowHelp { get; private set; }
+
+    /// <summary>Parses <paramref name="args"/>; on a mistake returns null and a message saying how to fix it.</summary>
+    public static SampleOptions? Parse(string[] args, out string? error)
+    {
+        var options = new SampleOptions();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            // Both "--epochs 3" and "--epochs=3" are accepted, as most command-line tools do.
+            string arg = args[i];
+            string? inlineValue = null;
+            int equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inlineValue = arg.Substring(equals + 1);
+                arg = arg.Substring(0, equals);
+            }
+
+            switch (arg)
+            {
+                case "--help" or "-h" or "-?":
+                    options.ShowHelp = true;
+                    break;
+                case "--data":
+                    options.DataDirectory = TakeValue(args, ref i, arg, inlineValue, ref error);
+                    break;
+                case "--output":
+                    options.OutputDirectory =
+                        TakeValue(args, ref i, arg, inlineValue, ref error) ?? options.OutputDirectory;
+                    break;
+                case "--epochs":
+                    options.Epochs = TakeNumber(args, ref i, arg, inlineValue, minimum: 1, ref error);
+                    break;
+                case "--max-batches":
+                    options.MaxBatchesPerEpoch = TakeNumber(args, ref i, arg, inlineValue, minimum: 1, ref error);
+                    break;
+                case "--train-limit":
+                    options.TrainLimit = TakeNumber(args, ref i, arg, inlineValue, minimum: 1, ref error);
+                    break;
+                case "--seed":
+                    options.Seed = TakeNumber(args, ref i, arg, inlineValue, minimum: int.MinValue, ref error);
+                    break;
+                default:
+                    error = $"unknown option '{args[i]}'. Run with --help to see the options.";
+                    break;
+            }
+
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private static string? TakeValue(string[] args, ref int i, string name, string? inlineValue, ref string? error)
+    {
+        if (inlineValue is not null)
+        {
+            if (inlineValue.Length == 0)
+            {
+                error = $"{name} needs a value, for example {name}=VALUE.";
+                return null;
+            }
+
+            return inlineValue;
+        }
+
+        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+        {
+            error = $"{name} needs a value, for example {name} VALUE.";
+            return null;
+        }
+
+        i++;
+        return args[i];
+    }
+
+    private static int TakeNumber(string[] args, ref int i, string name, string? inlineValue, int minimum,
+        ref string? error)
+    {
+        string? text = TakeValue(args, ref i, name, inlineValue, ref error);
+        if (text is null)
+        {
+            return 0;
+        }
+
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
+            || value < minimum)
+        {
+            error = minimum == int.MinValue
+                ? $"{name} takes a whole number, not '{text}'."
+                : $"{name} takes a whole number of at least {minimum}, not '{text}'.";
+            return 0;
+        }
+
+        return value;
+    }
+}

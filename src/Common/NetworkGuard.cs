@@ -1,0 +1,87 @@
+using System;
+
+namespace NetCompiler;
+
+/// <summary>
+/// Argument checks shared by every generated network. The generated kernels trust their spans completely, so every
+/// public entry point checks here first and throws before anything is touched.
+/// </summary>
+public static class NetworkGuard
+{
+    /// <summary>One sample must be exactly <paramref name="expected"/> values long.</summary>
+    public static void CheckSample(int length, int expected, string parameterName)
+    {
+        if (length != expected)
+        {
+            throw new ArgumentException(
+                $"Expected one sample of {expected} values, but got {length}.", parameterName);
+        }
+    }
+
+    /// <summary>An output span must have room for <paramref name="expected"/> values.</summary>
+    public static void CheckOutput(int length, int expected, string parameterName)
+    {
+        if (length < expected)
+        {
+            throw new ArgumentException(
+                $"The output needs room for {expected} values, but has {length}.", parameterName);
+        }
+    }
+
+    /// <summary>Checks a run of whole samples and an output with room for all of them; returns the sample count.</summary>
+    public static int CheckSamples(
+        int inputLength, int sampleLength, int outputLength, int outputsPerSample, string inputName, string outputName)
+    {
+        if (inputLength % sampleLength != 0)
+        {
+            throw new ArgumentException(
+                $"The inputs must hold whole samples of {sampleLength} values, but hold {inputLength} " +
+                $"({inputLength / sampleLength} samples and {inputLength % sampleLength} values left over).",
+                inputName);
+        }
+
+        int count = inputLength / sampleLength;
+        if ((long)count * outputsPerSample > outputLength)
+        {
+            throw new ArgumentException(
+                $"{count} samples need {(long)count * outputsPerSample} output values, but the output has {outputLength}.",
+                outputName);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Checks a training batch: 1..batchSize samples, one label each, labels in [0, classes). Returns the sample count.
+    /// </summary>
+    public static int CheckBatch(
+        int inputLength, ReadOnlySpan<int> labels, int sampleLength, int classes, int batchSize,
+        string inputName, string labelName)
+    {
+        int count = labels.Length;
+        if (count < 1 || count > batchSize)
+        {
+            throw new ArgumentOutOfRangeException(
+                labelName, count, $"A batch holds 1 to {batchSize} samples (one label each), but {count} labels were given.");
+        }
+
+        if (inputLength != (long)count * sampleLength)
+        {
+            throw new ArgumentException(
+                $"{count} labels need {(long)count * sampleLength} input values ({sampleLength} per sample), " +
+                $"but the inputs hold {inputLength}.",
+                inputName);
+        }
+
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(
+                    labelName, labels[i], $"Label {i} is {labels[i]}, outside the classes [0, {classes}).");
+            }
+        }
+
+        return count;
+    }
+}

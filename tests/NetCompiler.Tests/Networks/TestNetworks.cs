@@ -1,0 +1,72 @@
+using NetCompiler;
+
+namespace NetCompiler.Tests.Networks;
+
+// Networks the tests compile through the generator. Each exercises a different combination of layer options;
+// sizes are small and deliberately uneven (7x7 inputs, odd channel counts) so every tail path runs.
+
+/// <summary>The seed CNN of the Fashion-MNIST sample.</summary>
+[Network(BatchSize = 32, Seed = 42)]
+[Input(28, 28, 1)]
+[Conv2D(32, 3, Activation = Activation.ReLU)]
+[MaxPool2D(2)]
+[Conv2D(64, 3, Activation = Activation.ReLU)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(128, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam(LearningRate = 0.001f)]
+public partial class SeedCnn;
+
+/// <summary>Same padding with stride 2 on an odd input, a rectangular kernel, and a pool that does not divide.</summary>
+[Network(BatchSize = 4, Seed = 3)]
+[Input(7, 7, 3)]
+[Conv2D(5, 3, Stride = 2, Padding = Padding.Same, Activation = Activation.Tanh)]
+[Conv2D(19, 2, 3, Padding = Padding.Same, Activation = Activation.ReLU)]
+[MaxPool2D(2, Padding = Padding.Same)]
+[Flatten]
+[Dense(21, Activation = Activation.Sigmoid)]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Sgd(LearningRate = 0.1f, Momentum = 0.9f)]
+public partial class PaddedCnn;
+
+/// <summary>Pool 2 on 5x5 (valid floors to 2x2), stride-2 valid convolution, logits output.</summary>
+[Network(BatchSize = 3, Seed = 5)]
+[Input(9, 9, 2)]
+[Conv2D(17, 3, Stride = 2, Activation = Activation.ReLU)]
+[MaxPool2D(2, Stride = 1)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(4)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Sgd(LearningRate = 0.05f)]
+public partial class StridedCnn;
+
+/// <summary>A multilayer perceptron on vectors, every activation once.</summary>
+[Network(BatchSize = 5, Seed = 11)]
+[Input(13)]
+[Dense(37, Activation = Activation.Tanh)]
+[Dense(33, Activation = Activation.ReLU)]
+[Dense(18, Activation = Activation.Sigmoid)]
+[Dense(6, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class Perceptron;
+
+/// <summary>The smallest network: checked against values computed by hand.</summary>
+[Network(BatchSize = 2, Seed = 1)]
+[Input(2)]
+[Dense(2, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Sgd(LearningRate = 0.5f)]
+public partial class TinyDense;
+
+/// <summary>A tiny network trained with Adam, for checking the optimizer against its formula.</summary>
+[Network(BatchSize = 2, Seed = 2)]
+[Input(3)]
+[Dense(2)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Adam(LearningRate = 0.01f, Beta1 = 0.8f, Beta2 = 0.99f, Epsilon = 1e-6f)]
+public partial class TinyAdam;
