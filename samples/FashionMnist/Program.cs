@@ -112,9 +112,11 @@ internal static class Program
         Console.WriteLine($"SIMD:     vector widths accelerated: {AcceleratedWidths()}");
         Console.WriteLine();
         Console.WriteLine(FashionCnn.Summary);
-        Console.WriteLine(Invariant($"Trainable parameters: {FashionCnn.ParameterCount:N0}"));
+        Console.WriteLine(Invariant($"FashionCnn.ParameterCount = {FashionCnn.ParameterCount:N0}"));
         Console.WriteLine();
 
+        // Made before training, so that an unwritable --output fails in a second rather than after the whole run.
+        Directory.CreateDirectory(options.OutputDirectory);
         FashionCnn model = options.Seed is int weightSeed ? new FashionCnn(weightSeed) : new FashionCnn();
 
         // The test images double as validation data so the curves show over-fitting as it happens, as in Keras
@@ -151,13 +153,17 @@ internal static class Program
         ConfusionMatrixPrinter.Print(Console.Out, confusion, FashionMnist.ClassNames);
         Console.WriteLine();
 
-        Directory.CreateDirectory(options.OutputDirectory);
         string weightsPath = Path.Combine(options.OutputDirectory, WeightsFileName);
         model.Save(weightsPath);
         Console.WriteLine($"Saved weights and optimizer state to {weightsPath}");
 
         string plotPath = Path.Combine(options.OutputDirectory, PlotFileName);
-        string plotTitle = Invariant($"FashionCnn, {data.TrainCount:N0} training images");
+        long perEpoch = options.MaxBatchesPerEpoch > 0
+            ? Math.Min(data.TrainCount, (long)options.MaxBatchesPerEpoch * FashionCnn.BatchSize)
+            : data.TrainCount;
+        string plotTitle = perEpoch < data.TrainCount
+            ? Invariant($"FashionCnn, {perEpoch:N0} of {data.TrainCount:N0} training images per epoch")
+            : Invariant($"FashionCnn, {data.TrainCount:N0} training images");
         string? fontWarning = CurvePlot.Save(history, plotTitle, plotPath);
         Console.WriteLine($"Saved loss and accuracy curves to {plotPath}");
         if (fontWarning is not null)

@@ -27,6 +27,10 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
     private int _lastLineLength;
     private bool _lineOpen;
 
+    // The end-of-epoch report's Elapsed includes the validation pass, which would understate the training speed,
+    // so the last rate seen while training is kept for the summary of the epoch.
+    private double _trainingRate;
+
     public ProgressBar(TextWriter writer, bool interactive, bool hasValidation)
     {
         _writer = writer;
@@ -38,14 +42,25 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
     {
         lock (_gate)
         {
+            if (!value.EpochCompleted && value.SamplesDone > 0)
+            {
+                _trainingRate = value.SamplesPerSecond;
+            }
+
+            double rate = value.EpochCompleted && _trainingRate > 0 ? _trainingRate : value.SamplesPerSecond;
             if (_interactive)
             {
-                Redraw(value);
+                Redraw(value, rate);
             }
             else if (value.EpochCompleted)
             {
-                _writer.WriteLine(PlainLine(value));
+                _writer.WriteLine(PlainLine(value, rate));
                 _writer.Flush();
+            }
+
+            if (value.EpochCompleted)
+            {
+                _trainingRate = 0;
             }
         }
     }
@@ -65,14 +80,14 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
         }
     }
 
-    private void Redraw(TrainingProgress p)
+    private void Redraw(TrainingProgress p, double rate)
     {
         string counter = Invariant($"Epoch {p.Epoch}/{p.Epochs} ");
 
         // Padding the changing numbers to their final width keeps the columns from jumping between redraws.
         string total = Invariant($"{p.SamplesTotal:N0}");
         string numbers = " " + Invariant($"{p.SamplesDone:N0}").PadLeft(total.Length) + "/" + total +
-            Invariant($" {p.SamplesPerSecond,6:N0} samples/s  loss {p.Loss:F4}  acc {p.Accuracy:F4}");
+            Invariant($" {rate,6:N0} samples/s  loss {p.Loss:F4}  acc {p.Accuracy:F4}");
         string tail;
         if (p.EpochCompleted)
         {
@@ -94,7 +109,9 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
         // The bar takes whatever room the terminal leaves, and is dropped when there is too little. A line that is
         // redrawn must not be wider than the terminal: it would wrap, and \r would return only to the wrapped part.
         int room = TerminalWidth() - 1;
-        int barWidth = Math.Min(room - counter.Length - numbers.Length - tail.Length - 2, MaximumBarWidth);
+        // Room is kept for the longest tail, the end-of-epoch one, so that the bar keeps its width all epoch.
+        int tailRoom = Math.Max(tail.Length, _hasValidation ? "  000.0 s  val_loss 0.0000  val_acc 0.0000".Length : 10);
+        int barWidth = Math.Min(room - counter.Length - numbers.Length - tailRoom - 2, MaximumBarWidth);
         string bar = barWidth >= MinimumBarWidth ? Bar(p.SamplesDone, p.SamplesTotal, barWidth) : string.Empty;
         string line = counter + bar + numbers + tail;
         if (!p.EpochCompleted && line.Length > room)
@@ -120,10 +137,10 @@ internal sealed class ProgressBar : IProgress<TrainingProgress>
         _writer.Flush();
     }
 
-    private string PlainLine(TrainingProgress p)
+    private static string PlainLine(TrainingProgress p, double rate)
     {
         string line = Invariant($"Epoch {p.Epoch}/{p.Epochs}: {p.SamplesDone:N0} samples in ") +
-            Invariant($"{p.Elapsed.TotalSeconds:F1} s ({p.SamplesPerSecond:N0} samples/s), ") +
+            Invariant($"{p.Elapsed.TotalSeconds:F1} s ({rate:N0} samples/s while training), ") +
             Invariant($"loss {p.Loss:F4}, accuracy {p.Accuracy:F4}");
         if (p.ValidationLoss is float validationLoss && p.ValidationAccuracy is float validationAccuracy)
         {

@@ -83,7 +83,7 @@ internal sealed class SampleOptions
                     options.Seed = TakeNumber(args, ref i, arg, inlineValue, minimum: int.MinValue, ref error);
                     break;
                 default:
-                    error = $"unknown option '{args[i]}'. Run with --help to see the options.";
+                    error = $"unknown option '{args[i]}'.";
                     break;
             }
 

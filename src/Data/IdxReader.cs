@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace NetCompiler;
 
@@ -20,9 +21,13 @@ public sealed record IdxImages(float[] Pixels, int Count, int Rows, int Columns)
 /// (1 dimension), raw or gzip-compressed, told apart by the gzip signature rather than by the file name.
 /// </summary>
 /// <remarks>
-/// IDX layout: a big-endian magic number <c>0x0000TTDD</c> (TT = element type, 0x08 for unsigned bytes; DD = number of
-/// dimensions), one big-endian uint32 per dimension, then the elements. Every way a file can be wrong is reported as an
-/// <see cref="InvalidDataException"/> that names the file, before any large buffer is allocated where possible.
+/// <para>IDX layout: a big-endian magic number <c>0x0000TTDD</c> (TT = element type, 0x08 for unsigned bytes;
+/// DD = number of dimensions), one big-endian uint32 per dimension, then the elements. Every way a file can be wrong
+/// is reported as an <see cref="InvalidDataException"/> that names the file, before any large buffer is allocated
+/// where possible.</para>
+/// <para>A gzip file must be a single gzip member, as the published dataset files are: the reader checks the final
+/// CRC-32 and length against the whole content, because GZipStream accepts a file cut short inside its trailer.
+/// Concatenated members (<c>cat a.gz b.gz</c>) are therefore refused.</para>
 /// </remarks>
 public static class IdxReader
 {
@@ -185,17 +190,21 @@ public static class IdxReader
     private sealed class Reader : IDisposable
     {
         private readonly Stream _body;
+        private readonly PrefixStream _raw;
         private readonly string _source;
         private readonly bool _compressed;
         private readonly long _rawLength;
+        private readonly Crc32? _contentCrc;
         private long _position;
 
-        private Reader(Stream body, string source, bool compressed, long rawLength)
+        private Reader(Stream body, PrefixStream raw, string source, bool compressed, long rawLength)
         {
             _body = body;
+            _raw = raw;
             _source = source;
             _compressed = compressed;
             _rawLength = rawLength;
+            _contentCrc = compressed ? new Crc32() : null;
         }
 
         public static Reader Open(Stream stream, string source)
@@ -205,9 +214,9 @@ public static class IdxReader
             int headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             bool compressed = headLength == 2 && head[0] == 0x1F && head[1] == 0x8B;
             long rawLength = !compressed && stream.CanSeek ? stream.Length - stream.Position + headLength : -1;
-            Stream replay = new PrefixStream(head.AsSpan(0, headLength).ToArray(), stream);
+            var replay = new PrefixStream(head.AsSpan(0, headLength).ToArray(), stream);
             Stream body = compressed ? new GZipStream(replay, CompressionMode.Decompress) : replay;
-            return new Reader(body, source, compressed, rawLength);
+            return new Reader(body, replay, source, compressed, rawLength);
         }
 
         public uint ReadUInt32(string what)
@@ -261,6 +270,27 @@ public static class IdxReader
                     $"'{_source}' has {extra} bytes after the {dataEnd} bytes its header accounts for " +
                     $"({described}); the header or the file is wrong.");
             }
+
+            if (_contentCrc is not null)
+            {
+                CheckGzipTrailer();
+            }
+        }
+
+        private void CheckGzipTrailer()
+        {
+            // A gzip member ends with the CRC-32 and the length (mod 2^32) of its content, both little-endian.
+            // GZipStream verifies them when present but says nothing when the file stops before them.
+            ReadOnlySpan<byte> trailer = _raw.LastBytes;
+            uint crc = _contentCrc!.GetCurrentHashAsUInt32();
+            if (trailer.Length < 8 ||
+                BinaryPrimitives.ReadUInt32LittleEndian(trailer) != crc ||
+                BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]) != unchecked((uint)_position))
+            {
+                throw new InvalidDataException(
+                    $"'{_source}' is not valid gzip data: it does not end with the CRC-32 and length of its " +
+                    $"{_position} decompressed bytes, so it is truncated, corrupt, or made of several gzip members.");
+            }
         }
 
         public void Dispose() => _body.Dispose();
@@ -297,6 +327,7 @@ public static class IdxReader
                     e);
             }
 
+            _contentCrc?.Append(destination[..read]);
             _position += read;
             return read;
         }
@@ -305,7 +336,12 @@ public static class IdxReader
     /// <summary>A read-only stream that yields bytes already taken from another stream, then the rest of it.</summary>
     private sealed class PrefixStream(byte[] prefix, Stream inner) : Stream
     {
+        private readonly byte[] _last = new byte[8];
+        private int _lastLength;
         private int _offset;
+
+        /// <summary>The last (up to) 8 bytes read, where a gzip file keeps its trailer.</summary>
+        public ReadOnlySpan<byte> LastBytes => _last.AsSpan(0, _lastLength);
 
         public override bool CanRead => true;
 
@@ -325,19 +361,40 @@ public static class IdxReader
 
         public override int Read(Span<byte> buffer)
         {
+            int read;
             if (_offset < prefix.Length)
             {
-                int length = Math.Min(buffer.Length, prefix.Length - _offset);
-                prefix.AsSpan(_offset, length).CopyTo(buffer);
-                _offset += length;
-                return length;
+                read = Math.Min(buffer.Length, prefix.Length - _offset);
+                prefix.AsSpan(_offset, read).CopyTo(buffer);
+                _offset += read;
+            }
+            else
+            {
+                read = inner.Read(buffer);
             }
 
-            return inner.Read(buffer);
+            RememberLast(buffer[..read]);
+            return read;
         }
 
         public override void Flush()
         {
+        }
+
+        private void RememberLast(ReadOnlySpan<byte> bytes)
+        {
+            if (bytes.Length >= _last.Length)
+            {
+                bytes[^_last.Length..].CopyTo(_last);
+                _lastLength = _last.Length;
+                return;
+            }
+
+            // Keep the newest bytes: shift out as many old ones as needed, then append.
+            int keep = Math.Min(_lastLength, _last.Length - bytes.Length);
+            _last.AsSpan(_lastLength - keep, keep).CopyTo(_last);
+            bytes.CopyTo(_last.AsSpan(keep));
+            _lastLength = keep + bytes.Length;
         }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();

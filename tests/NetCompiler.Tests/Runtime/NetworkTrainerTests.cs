@@ -67,7 +67,7 @@ public sealed class NetworkTrainerTests
         {
             var network = new ScriptedNetwork(batchSize: 4);
             TrainingHistory history = NetworkTrainer.Fit(
-                network, inputs, labels, null, null, new FitOptions { Shuffle = shuffle }, null, CancellationToken.None);
+                network, inputs, labels, null, null, new FitOptions { Shuffle = shuffle }, null, default);
 
             Assert.Equal([4, 4, 2], network.Batches.Select(b => b.Length));
             Assert.Equal(expectedLoss, history.Loss[0], 1e-6);
@@ -262,8 +262,9 @@ public sealed class NetworkTrainerTests
             network, [], [], null, null, null, null, CancellationToken.None));
         AssertBad("options", "Epochs must be at least 1, but is 0", () => NetworkTrainer.Fit(
             network, inputs, labels, null, null, new FitOptions { Epochs = 0 }, null, CancellationToken.None));
-        AssertBad("options", "MaxBatchesPerEpoch must be 0 (all batches) or positive, but is -1", () => NetworkTrainer.Fit(
-            network, inputs, labels, null, null, new FitOptions { MaxBatchesPerEpoch = -1 }, null, default));
+        var negativeCap = new FitOptions { MaxBatchesPerEpoch = -1 };
+        AssertBad("options", "MaxBatchesPerEpoch must be 0 (all batches) or positive, but is -1", () =>
+            NetworkTrainer.Fit(network, inputs, labels, null, null, negativeCap, null, CancellationToken.None));
         AssertBad("validationLabels", "only validationInputs was given", () => NetworkTrainer.Fit(
             network, inputs, labels, inputs, null, null, null, CancellationToken.None));
         AssertBad("validationInputs", "only validationLabels was given", () => NetworkTrainer.Fit(
@@ -274,7 +275,8 @@ public sealed class NetworkTrainerTests
             network, inputs, labels, inputs, [0, 7, 1], null, null, CancellationToken.None));
         AssertBad("inputs", "has 2 elements", () => NetworkTrainer.Evaluate(network, [0f, 1f], labels));
         AssertBad("labels", "labels[0] is 9", () => NetworkTrainer.ConfusionMatrix(network, inputs, [9, 0, 0]));
-        AssertBad("network", "BatchSize 0", () => NetworkTrainer.Evaluate(new ScriptedNetwork(batchSize: 0), inputs, labels));
+        AssertBad("network", "BatchSize 0", () => NetworkTrainer.Evaluate(
+            new ScriptedNetwork(batchSize: 0), inputs, labels));
         Assert.Throws<ArgumentNullException>(() => NetworkTrainer.Fit<float>(
             null!, inputs, labels, null, null, null, null, CancellationToken.None));
 
@@ -405,7 +407,7 @@ public sealed class NetworkTrainerTests
     }
 
     /// <summary>
-    /// Three Gaussian-free blobs: class c is centred at +3 on feature c, with uniform noise in [-1, 1) on every
+    /// Three blobs: class c is centred at +3 on feature c, with uniform noise in [-1, 1) on every
     /// feature, so the classes are linearly separable with a wide margin.
     /// </summary>
     private static (float[] Inputs, int[] Labels) MakeBlobs(int count, int seed)
@@ -469,7 +471,7 @@ public sealed class NetworkTrainerTests
         /// <summary>Whether every label is <see cref="LabelOf"/> its input, which TrainBatch then checks.</summary>
         public bool LabelsFollowInputs { get; init; }
 
-        /// <summary>The label the batching tests give to an input, to check that gathering keeps pairs together.</summary>
+        /// <summary>The label batching tests give an input, to check that gathering keeps pairs together.</summary>
         public static int LabelOf(float input) => (int)input % 2;
 
         public void Forward(ReadOnlySpan<float> input, Span<float> output) => Predict(input, output);
