@@ -25,7 +25,7 @@ public sealed partial class NetworkGenerator
                     {
                         Channels = cout,
                         InitReference = "parameters",
-                        InitIndex = n.BiasOffset,
+                        InitIndex = _ => n.BiasOffset,
                         RowReference = "parameters",
                         StoreReference = "output",
                         FusedRelu = c.Activation == ActivationKind.ReLU,
@@ -33,38 +33,69 @@ public sealed partial class NetworkGenerator
                     if (c.IsDense)
                     {
                         reduction.Loops = new[] { $"for (int i = 0; i < {cin}; i++)" };
-                        reduction.Multiplier = "Unsafe.Add(ref input, i)";
+                        reduction.Multiplier = _ => "Unsafe.Add(ref input, i)";
                         reduction.RowIndex = $"{n.KernelOffset} + i * {cout}";
                         EmitReduction(w, f, reduction);
                         return;
                     }
 
-                    // One output pixel at a time; the (kw, cin) pairs of a kernel row are contiguous in both the input
-                    // row and the kernel, so they form one inner loop of KW·Cin steps.
+                    // A tile of neighbouring output pixels in a row shares every kernel row loaded; the (kw, cin) pairs
+                    // of a kernel row are contiguous in both the input row and the kernel, so they form one inner loop.
                     using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
-                    using (w.Block($"for (int ow = 0; ow < {c.Output.Width}; ow++)"))
                     {
-                        // TODO: tile several output pixels per block so each kernel row loaded serves more than one
-                        // pixel; the performance issue (#5) sets the figures this must reach.
-                        w.WriteLine($"int inputPixel = (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin};");
-                        w.WriteLine($"int outputPixel = (oh * {c.Output.Width} + ow) * {cout};");
-                        reduction.Loops = new[]
+                        int tile = TileFor(f, cout, c.Output.Width);
+                        EmitTiledLoop(w, "ow", c.Output.Width, tile, lanes =>
                         {
-                            $"for (int kh = 0; kh < {c.KernelHeight}; kh++)",
-                            $"for (int j = 0; j < {c.KernelWidth * cin}; j++)",
-                        };
-                        reduction.Multiplier = $"Unsafe.Add(ref input, inputPixel + kh * {paddedWidth * cin} + j)";
-                        reduction.RowIndex = $"{n.KernelOffset} + (kh * {c.KernelWidth * cin} + j) * {cout}";
-                        reduction.StoreIndex = "outputPixel";
-                        EmitReduction(w, f, reduction);
+                            w.WriteLine($"int inputPixel = (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin};");
+                            w.WriteLine($"int outputPixel = (oh * {c.Output.Width} + ow) * {cout};");
+                            reduction.Tile = lanes;
+                            reduction.Loops = new[]
+                            {
+                                $"for (int kh = 0; kh < {c.KernelHeight}; kh++)",
+                                $"for (int j = 0; j < {c.KernelWidth * cin}; j++)",
+                            };
+                            reduction.Multiplier = t =>
+                                $"Unsafe.Add(ref input, {Plus("inputPixel", (t * c.Stride * cin).ToString(Invariant))} + kh * {paddedWidth * cin} + j)";
+                            reduction.RowIndex = $"{n.KernelOffset} + (kh * {c.KernelWidth * cin} + j) * {cout}";
+                            reduction.StoreIndex = t => Plus("outputPixel", (t * cout).ToString(Invariant));
+                            EmitReduction(w, f, reduction);
+                        });
                     }
                 });
             }
         }
 
         /// <summary>
+        /// Writes a loop over <paramref name="variable"/> in steps of <paramref name="tile"/>, then one block for the
+        /// remainder with the variable fixed; the body receives how many lanes it covers.
+        /// </summary>
+        private static void EmitTiledLoop(SourceWriter w, string variable, int bound, int tile, System.Action<int> body)
+        {
+            int full = bound / tile * tile;
+            if (full > 0)
+            {
+                using (w.Block(tile == 1
+                    ? $"for (int {variable} = 0; {variable} < {bound}; {variable}++)"
+                    : $"for (int {variable} = 0; {variable} < {full}; {variable} += {tile})"))
+                {
+                    body(tile);
+                }
+            }
+
+            if (full < bound)
+            {
+                using (w.Block($"// {variable} {full} to {bound - 1}"))
+                {
+                    w.WriteLine($"const int {variable} = {full};");
+                    body(bound - full);
+                }
+            }
+        }
+
+        /// <summary>
         /// Kernel and bias gradients of a batch: dKernel[kh, kw, ci, :] += Σ input · dOutput and dBias += Σ dOutput.
-        /// Convolutions loop samples outermost so one sample's output gradient stays in cache across kernel rows.
+        /// Convolutions loop samples outermost so one sample's output gradient stays in cache across kernel rows, and a
+        /// tile of neighbouring kernel rows shares each output-gradient row loaded.
         /// </summary>
         private static void EmitConvBackwardKernel(SourceWriter w, ConvLayerSpec c, LayerNames n)
         {
@@ -73,38 +104,38 @@ public sealed partial class NetworkGenerator
             using (w.Block($"private static void {n.Method}BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)"))
             {
                 int cin = c.InChannels, cout = c.OutChannels, inLength = c.IsPadded ? c.PaddedLength : c.Input.Length;
-                int outLength = c.Output.Length, paddedWidth = c.PaddedWidth;
+                int outLength = c.Output.Length, paddedWidth = c.PaddedWidth, rowLength = c.KernelWidth * cin;
                 EmitFlavorChain(w, f =>
                 {
                     if (c.IsDense)
                     {
-                        using (w.Block($"for (int i = 0; i < {cin}; i++)"))
+                        EmitTiledLoop(w, "i", cin, TileFor(f, cout, cin), lanes =>
                         {
                             w.WriteLine($"int row = {n.KernelOffset} + i * {cout};");
                             EmitReduction(w, f, new Reduction
                             {
                                 Channels = cout,
+                                Tile = lanes,
                                 InitReference = "gradients",
-                                InitIndex = "row",
+                                InitIndex = t => Plus("row", (t * cout).ToString(Invariant)),
                                 Loops = new[] { "for (int s = 0; s < count; s++)" },
-                                Multiplier = $"Unsafe.Add(ref input, s * {inLength} + i)",
+                                Multiplier = t => $"Unsafe.Add(ref input, s * {inLength} + {Plus("i", t.ToString(Invariant))})",
                                 RowReference = "outputGradient",
                                 RowIndex = $"s * {outLength}",
                                 StoreReference = "gradients",
-                                StoreIndex = "row",
+                                StoreIndex = t => Plus("row", (t * cout).ToString(Invariant)),
                             });
-                        }
-
+                        });
                         EmitReduction(w, f, new Reduction
                         {
                             Channels = cout,
                             InitReference = "gradients",
-                            InitIndex = n.BiasOffset,
+                            InitIndex = _ => n.BiasOffset,
                             Loops = new[] { "for (int s = 0; s < count; s++)" },
                             RowReference = "outputGradient",
                             RowIndex = $"s * {outLength}",
                             StoreReference = "gradients",
-                            StoreIndex = n.BiasOffset,
+                            StoreIndex = _ => n.BiasOffset,
                         });
                         return;
                     }
@@ -114,25 +145,29 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"int sampleInput = s * {inLength};");
                         w.WriteLine($"int sampleOutput = s * {outLength};");
                         using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
-                        using (w.Block($"for (int j = 0; j < {c.KernelWidth * cin}; j++)"))
                         {
-                            w.WriteLine($"int row = {n.KernelOffset} + (kh * {c.KernelWidth * cin} + j) * {cout};");
-                            w.WriteLine($"int tap = sampleInput + kh * {paddedWidth * cin} + j;");
-                            EmitReduction(w, f, new Reduction
+                            EmitTiledLoop(w, "j", rowLength, TileFor(f, cout, rowLength), lanes =>
                             {
-                                Channels = cout,
-                                InitReference = "gradients",
-                                InitIndex = "row",
-                                Loops = new[]
+                                w.WriteLine($"int row = {n.KernelOffset} + (kh * {rowLength} + j) * {cout};");
+                                w.WriteLine($"int tap = sampleInput + kh * {paddedWidth * cin} + j;");
+                                EmitReduction(w, f, new Reduction
                                 {
-                                    $"for (int oh = 0; oh < {c.Output.Height}; oh++)",
-                                    $"for (int ow = 0; ow < {c.Output.Width}; ow++)",
-                                },
-                                Multiplier = $"Unsafe.Add(ref input, tap + (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin})",
-                                RowReference = "outputGradient",
-                                RowIndex = $"sampleOutput + (oh * {c.Output.Width} + ow) * {cout}",
-                                StoreReference = "gradients",
-                                StoreIndex = "row",
+                                    Channels = cout,
+                                    Tile = lanes,
+                                    InitReference = "gradients",
+                                    InitIndex = t => Plus("row", (t * cout).ToString(Invariant)),
+                                    Loops = new[]
+                                    {
+                                        $"for (int oh = 0; oh < {c.Output.Height}; oh++)",
+                                        $"for (int ow = 0; ow < {c.Output.Width}; ow++)",
+                                    },
+                                    Multiplier = t =>
+                                        $"Unsafe.Add(ref input, {Plus("tap", t.ToString(Invariant))} + (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin})",
+                                    RowReference = "outputGradient",
+                                    RowIndex = $"sampleOutput + (oh * {c.Output.Width} + ow) * {cout}",
+                                    StoreReference = "gradients",
+                                    StoreIndex = t => Plus("row", (t * cout).ToString(Invariant)),
+                                });
                             });
                         }
 
@@ -140,12 +175,12 @@ public sealed partial class NetworkGenerator
                         {
                             Channels = cout,
                             InitReference = "gradients",
-                            InitIndex = n.BiasOffset,
+                            InitIndex = _ => n.BiasOffset,
                             Loops = new[] { $"for (int p = 0; p < {c.Output.Height * c.Output.Width}; p++)" },
                             RowReference = "outputGradient",
                             RowIndex = $"sampleOutput + p * {cout}",
                             StoreReference = "gradients",
-                            StoreIndex = n.BiasOffset,
+                            StoreIndex = _ => n.BiasOffset,
                         });
                     }
                 });
@@ -155,7 +190,8 @@ public sealed partial class NetworkGenerator
         /// <summary>
         /// Input gradient of a batch: dInput[pixel under tap, :] += Σ_co dOutput[pixel, co] · kernelᵀ[kh, kw, co, :].
         /// Reading a transposed kernel turns the sum over output channels into the same broadcast-and-add shape as
-        /// the forward pass, vectorised over input channels. The caller clears <c>inputGradient</c> first.
+        /// the forward pass, vectorised over input channels. A tile of neighbouring output pixels under one tap writes
+        /// distinct input pixels, so the lanes never overlap. The caller clears <c>inputGradient</c> first.
         /// </summary>
         private static void EmitConvBackwardInput(SourceWriter w, ConvLayerSpec c, LayerNames n)
         {
@@ -176,11 +212,11 @@ public sealed partial class NetworkGenerator
                                 Channels = cin,
                                 InitReference = null,
                                 Loops = new[] { $"for (int o = 0; o < {cout}; o++)" },
-                                Multiplier = $"Unsafe.Add(ref outputGradient, s * {outLength} + o)",
+                                Multiplier = _ => $"Unsafe.Add(ref outputGradient, s * {outLength} + o)",
                                 RowReference = "transposedKernel",
                                 RowIndex = $"o * {cin}",
                                 StoreReference = "inputGradient",
-                                StoreIndex = $"s * {inLength}",
+                                StoreIndex = _ => $"s * {inLength}",
                             });
                         }
 
@@ -189,27 +225,30 @@ public sealed partial class NetworkGenerator
 
                     using (w.Block("for (int s = 0; s < count; s++)"))
                     using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
-                    using (w.Block($"for (int ow = 0; ow < {c.Output.Width}; ow++)"))
                     {
-                        w.WriteLine($"int source = s * {outLength} + (oh * {c.Output.Width} + ow) * {cout};");
-                        using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
-                        using (w.Block($"for (int kw = 0; kw < {c.KernelWidth}; kw++)"))
+                        EmitTiledLoop(w, "ow", c.Output.Width, TileFor(f, cin, c.Output.Width), lanes =>
                         {
-                            w.WriteLine($"int target = s * {inLength} + ((oh * {c.Stride} + kh) * {paddedWidth} + ow * {c.Stride} + kw) * {cin};");
-                            w.WriteLine($"int tap = (kh * {c.KernelWidth} + kw) * {cout * cin};");
-                            EmitReduction(w, f, new Reduction
+                            w.WriteLine($"int source = s * {outLength} + (oh * {c.Output.Width} + ow) * {cout};");
+                            using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
+                            using (w.Block($"for (int kw = 0; kw < {c.KernelWidth}; kw++)"))
                             {
-                                Channels = cin,
-                                InitReference = "inputGradient",
-                                InitIndex = "target",
-                                Loops = new[] { $"for (int co = 0; co < {cout}; co++)" },
-                                Multiplier = "Unsafe.Add(ref outputGradient, source + co)",
-                                RowReference = "transposedKernel",
-                                RowIndex = $"tap + co * {cin}",
-                                StoreReference = "inputGradient",
-                                StoreIndex = "target",
-                            });
-                        }
+                                w.WriteLine($"int target = s * {inLength} + ((oh * {c.Stride} + kh) * {paddedWidth} + ow * {c.Stride} + kw) * {cin};");
+                                w.WriteLine($"int tap = (kh * {c.KernelWidth} + kw) * {cout * cin};");
+                                EmitReduction(w, f, new Reduction
+                                {
+                                    Channels = cin,
+                                    Tile = lanes,
+                                    InitReference = "inputGradient",
+                                    InitIndex = t => Plus("target", (t * c.Stride * cin).ToString(Invariant)),
+                                    Loops = new[] { $"for (int co = 0; co < {cout}; co++)" },
+                                    Multiplier = t => $"Unsafe.Add(ref outputGradient, {Plus("source", (t * cout).ToString(Invariant))} + co)",
+                                    RowReference = "transposedKernel",
+                                    RowIndex = $"tap + co * {cin}",
+                                    StoreReference = "inputGradient",
+                                    StoreIndex = t => Plus("target", (t * c.Stride * cin).ToString(Invariant)),
+                                });
+                            }
+                        });
                     }
                 });
             }

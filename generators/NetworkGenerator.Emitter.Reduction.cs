@@ -9,29 +9,37 @@ public sealed partial class NetworkGenerator
 {
     private static partial class Emitter
     {
-        /// <summary>Most vector accumulators one block keeps live: 8 leaves registers for operands even with SSE.</summary>
-        private const int AccumulatorsPerBlock = 8;
+        /// <summary>Most vector segments one block covers; blocks beyond it loop, so code size stays bounded.</summary>
+        private const int SegmentsPerBlock = 8;
+
+        /// <summary>The most lanes (pixels or kernel rows) one tile may share a loaded row between.</summary>
+        private const int MaxTile = 6;
 
         /// <summary>
         /// The one loop shape every convolution and dense kernel is made of:
-        /// <c>store[c] = act(init[c] + Σ over the loops of multiplier · row[c])</c> for c in [0, Channels), where the
-        /// channel axis is contiguous in init, row and store. Vector flavors keep channel blocks in registers across
-        /// the whole reduction; the scalar flavor is the plain reference.
+        /// <c>store[t][c] = act(init[t][c] + Σ over the loops of multiplier[t] · row[c])</c> for c in [0, Channels) and
+        /// each lane t of a tile, where the channel axis is contiguous in init, row and store. Vector flavors keep a
+        /// tile of lanes × channel segments in registers across the whole reduction, so each row loaded feeds every
+        /// lane and enough independent multiply-add chains run to hide their latency. The scalar flavor is the plain
+        /// reference, one lane and one channel at a time.
         /// </summary>
         private sealed class Reduction
         {
             public int Channels { get; set; }
 
+            /// <summary>Lanes in the tile; each has its own multiplier, init and store, and all share the row.</summary>
+            public int Tile { get; set; } = 1;
+
             /// <summary>Where accumulators start; null starts them at zero.</summary>
             public string? InitReference { get; set; }
 
-            public string InitIndex { get; set; } = "0";
+            public System.Func<int, string> InitIndex { get; set; } = _ => "0";
 
             /// <summary>Loop headers, outermost first.</summary>
             public string[] Loops { get; set; } = new string[0];
 
-            /// <summary>The scalar each row is multiplied by; null sums the rows.</summary>
-            public string? Multiplier { get; set; }
+            /// <summary>The scalar each row is multiplied by, per lane; null sums the rows.</summary>
+            public System.Func<int, string>? Multiplier { get; set; }
 
             public string RowReference { get; set; } = "";
 
@@ -39,10 +47,28 @@ public sealed partial class NetworkGenerator
 
             public string StoreReference { get; set; } = "";
 
-            public string StoreIndex { get; set; } = "0";
+            public System.Func<int, string> StoreIndex { get; set; } = _ => "0";
 
             /// <summary>Only ReLU is fused into the store; other activations run as a separate pass.</summary>
             public bool FusedRelu { get; set; }
+        }
+
+        /// <summary>
+        /// How many lanes a tile of <paramref name="flavor"/> should hold for <paramref name="channels"/> channels: as
+        /// many as the register budget allows (accumulators plus the row and broadcast registers), at most
+        /// <paramref name="limit"/>.
+        /// </summary>
+        private static int TileFor(VectorFlavor flavor, int channels, int limit)
+        {
+            if (flavor.IsScalar)
+            {
+                return 1;
+            }
+
+            // AVX-512 has 32 vector registers, AVX2 and SSE/NEON code 16: keep accumulators to half of them.
+            int budget = flavor.Width == 16 ? 16 : 8;
+            int segments = System.Math.Min(SegmentsPerBlock, System.Math.Max(1, flavor.Segments(channels).Count));
+            return System.Math.Max(1, System.Math.Min(System.Math.Min(MaxTile, limit), budget / segments));
         }
 
         private static void EmitReduction(SourceWriter w, VectorFlavor flavor, Reduction r)
@@ -53,11 +79,11 @@ public sealed partial class NetworkGenerator
                 return;
             }
 
-            int blockWidth = AccumulatorsPerBlock * flavor.Width;
+            int blockWidth = SegmentsPerBlock * flavor.Width;
             int fullBlocks = r.Channels / blockWidth;
             if (fullBlocks > 0)
             {
-                var segments = Enumerable.Range(0, AccumulatorsPerBlock)
+                var segments = Enumerable.Range(0, SegmentsPerBlock)
                     .Select(k => (Offset: k == 0 ? "cb" : $"cb + {k * flavor.Width}", Flavor: flavor)).ToList();
                 using (w.Block($"for (int cb = 0; cb < {fullBlocks * blockWidth}; cb += {blockWidth})"))
                 {
@@ -67,11 +93,12 @@ public sealed partial class NetworkGenerator
 
             int done = fullBlocks * blockWidth;
             List<(int Offset, VectorFlavor Flavor)> rest = flavor.Segments(r.Channels - done);
-            for (int start = 0; start < rest.Count; start += AccumulatorsPerBlock)
+            for (int start = 0; start < rest.Count; start += SegmentsPerBlock)
             {
-                var segments = rest.Skip(start).Take(AccumulatorsPerBlock)
+                var segments = rest.Skip(start).Take(SegmentsPerBlock)
                     .Select(s => (Offset: (done + s.Offset).ToString(Invariant), s.Flavor)).ToList();
-                using (w.Block($"// channels {done + rest[start].Offset} to {done + rest[System.Math.Min(rest.Count, start + AccumulatorsPerBlock) - 1].Offset + segments[segments.Count - 1].Flavor.Width - 1}"))
+                (int lastOffset, VectorFlavor lastFlavor) = rest[start + segments.Count - 1];
+                using (w.Block($"// channels {done + rest[start].Offset} to {done + lastOffset + lastFlavor.Width - 1}"))
                 {
                     EmitBlock(w, r, segments);
                 }
@@ -81,13 +108,16 @@ public sealed partial class NetworkGenerator
         private static void EmitBlock(SourceWriter w, Reduction r, List<(string Offset, VectorFlavor Flavor)> segments)
         {
             // Start every accumulator from init (bias, or the gradient accumulated so far) or zero.
-            for (int k = 0; k < segments.Count; k++)
+            for (int t = 0; t < r.Tile; t++)
             {
-                (string offset, VectorFlavor f) = segments[k];
-                string init = r.InitReference is null
-                    ? (f.IsScalar ? "0f" : $"{f.Name}.Create(0f)")
-                    : f.Load(r.InitReference, Plus(r.InitIndex, offset));
-                w.WriteLine($"{(f.IsScalar ? "float" : "var")} acc{k} = {init};");
+                for (int k = 0; k < segments.Count; k++)
+                {
+                    (string offset, VectorFlavor f) = segments[k];
+                    string init = r.InitReference is null
+                        ? (f.IsScalar ? "0f" : $"{f.Name}.Create(0f)")
+                        : f.Load(r.InitReference, Plus(r.InitIndex(t), offset));
+                    w.WriteLine($"{(f.IsScalar ? "float" : "var")} {Acc(r, t, k)} = {init};");
+                }
             }
 
             var flavors = segments.Select(s => s.Flavor).Distinct().ToList();
@@ -100,10 +130,14 @@ public sealed partial class NetworkGenerator
 
             if (r.Multiplier is not null)
             {
-                w.WriteLine($"float m = {r.Multiplier};");
-                foreach (VectorFlavor f in flavors.Where(f => !f.IsScalar))
+                for (int t = 0; t < r.Tile; t++)
                 {
-                    w.WriteLine($"var m{f.Suffix} = {f.Broadcast("m")};");
+                    string m = r.Tile == 1 ? "m" : $"m{t}";
+                    w.WriteLine($"float {m} = {r.Multiplier(t)};");
+                    foreach (VectorFlavor f in flavors.Where(f => !f.IsScalar))
+                    {
+                        w.WriteLine($"var {m}x{f.Suffix} = {f.Broadcast(m)};");
+                    }
                 }
             }
 
@@ -111,10 +145,21 @@ public sealed partial class NetworkGenerator
             {
                 (string offset, VectorFlavor f) = segments[k];
                 string row = f.Load(r.RowReference, Plus(r.RowIndex, offset));
-                string update = r.Multiplier is null
-                    ? f.Add($"acc{k}", row)
-                    : f.MultiplyAdd(f.IsScalar ? "m" : $"m{f.Suffix}", row, $"acc{k}");
-                w.WriteLine($"acc{k} = {update};");
+                if (r.Tile > 1)
+                {
+                    w.WriteLine($"{(f.IsScalar ? "float" : "var")} row{k} = {row};");
+                    row = $"row{k}";
+                }
+
+                for (int t = 0; t < r.Tile; t++)
+                {
+                    string m = r.Tile == 1 ? "m" : $"m{t}";
+                    string acc = Acc(r, t, k);
+                    string update = r.Multiplier is null
+                        ? f.Add(acc, row)
+                        : f.MultiplyAdd(f.IsScalar ? m : $"{m}x{f.Suffix}", row, acc);
+                    w.WriteLine($"{acc} = {update};");
+                }
             }
 
             foreach (string _ in r.Loops)
@@ -123,13 +168,18 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("}");
             }
 
-            for (int k = 0; k < segments.Count; k++)
+            for (int t = 0; t < r.Tile; t++)
             {
-                (string offset, VectorFlavor f) = segments[k];
-                string value = r.FusedRelu ? f.Relu($"acc{k}") : $"acc{k}";
-                w.WriteLine(f.Store(value, r.StoreReference, Plus(r.StoreIndex, offset)));
+                for (int k = 0; k < segments.Count; k++)
+                {
+                    (string offset, VectorFlavor f) = segments[k];
+                    string acc = Acc(r, t, k);
+                    w.WriteLine(f.Store(r.FusedRelu ? f.Relu(acc) : acc, r.StoreReference, Plus(r.StoreIndex(t), offset)));
+                }
             }
         }
+
+        private static string Acc(Reduction r, int lane, int segment) => r.Tile == 1 ? $"acc{segment}" : $"acc{lane}_{segment}";
 
         /// <summary>The reference: one accumulator per channel, no reassociation, the loops exactly as written.</summary>
         private static void EmitScalarReduction(SourceWriter w, Reduction r)
@@ -137,7 +187,7 @@ public sealed partial class NetworkGenerator
             VectorFlavor f = VectorFlavor.Scalar;
             using (w.Block($"for (int c = 0; c < {r.Channels}; c++)"))
             {
-                w.WriteLine($"float acc = {(r.InitReference is null ? "0f" : f.Load(r.InitReference, Plus(r.InitIndex, "c")))};");
+                w.WriteLine($"float acc = {(r.InitReference is null ? "0f" : f.Load(r.InitReference, Plus(r.InitIndex(0), "c")))};");
                 foreach (string loop in r.Loops)
                 {
                     w.WriteLine(loop);
@@ -146,14 +196,14 @@ public sealed partial class NetworkGenerator
                 }
 
                 string row = f.Load(r.RowReference, Plus(r.RowIndex, "c"));
-                w.WriteLine(r.Multiplier is null ? $"acc += {row};" : $"acc += {r.Multiplier} * {row};");
+                w.WriteLine(r.Multiplier is null ? $"acc += {row};" : $"acc += {r.Multiplier(0)} * {row};");
                 foreach (string _ in r.Loops)
                 {
                     w.Unindent();
                     w.WriteLine("}");
                 }
 
-                w.WriteLine(f.Store(r.FusedRelu ? f.Relu("acc") : "acc", r.StoreReference, Plus(r.StoreIndex, "c")));
+                w.WriteLine(f.Store(r.FusedRelu ? f.Relu("acc") : "acc", r.StoreReference, Plus(r.StoreIndex(0), "c")));
             }
         }
 
