@@ -70,3 +70,26 @@ public partial class TinyDense;
 [Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
 [Adam(LearningRate = 0.01f, Beta1 = 0.8f, Beta2 = 0.99f, Epsilon = 1e-6f)]
 public partial class TinyAdam;
+
+/// <summary>Pool 2 on 5x5: valid floors to 2x2 and drops the last row and column; a Linear convolution.</summary>
+[Network(BatchSize = 3, Seed = 9)]
+[Input(7, 7, 2)]
+[Conv2D(6, 3)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class FiveByFivePoolCnn;
+
+/// <summary>Same pooling on 5x5 gives 3x3 with a one-pixel window at the bottom and right; Sigmoid convolutions.</summary>
+[Network(BatchSize = 3, Seed = 10)]
+[Input(7, 7, 2)]
+[Conv2D(6, 3, Activation = Activation.Sigmoid)]
+[MaxPool2D(2, Padding = Padding.Same)]
+[Conv2D(9, 2, Padding = Padding.Same, Activation = Activation.Sigmoid)]
+[Flatten]
+[Dense(2)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Adam]
+public partial class FiveByFiveSamePoolCnn;
