@@ -30,7 +30,7 @@ public sealed partial class NetworkGenerator
                         StoreReference = "output",
                         FusedRelu = c.Activation == ActivationKind.ReLU,
                     };
-                    if (c.IsDense)
+                    if (c.IsSinglePixel)
                     {
                         reduction.Loops = new[] { $"for (int i = 0; i < {cin}; i++)" };
                         reduction.Multiplier = _ => "Unsafe.Add(ref input, i)";
@@ -107,7 +107,7 @@ public sealed partial class NetworkGenerator
                 int outLength = c.Output.Length, paddedWidth = c.PaddedWidth, rowLength = c.KernelWidth * cin;
                 EmitFlavorChain(w, f =>
                 {
-                    if (c.IsDense)
+                    if (c.IsSinglePixel)
                     {
                         EmitTiledLoop(w, "i", cin, TileFor(f, cout, cin), lanes =>
                         {
@@ -203,7 +203,7 @@ public sealed partial class NetworkGenerator
                 int outLength = c.Output.Length, paddedWidth = c.PaddedWidth;
                 EmitFlavorChain(w, f =>
                 {
-                    if (c.IsDense)
+                    if (c.IsSinglePixel)
                     {
                         using (w.Block("for (int s = 0; s < count; s++)"))
                         {

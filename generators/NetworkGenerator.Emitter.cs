@@ -19,28 +19,53 @@ public sealed partial class NetworkGenerator
         private static readonly string GeneratorVersion =
             typeof(NetworkGenerator).Assembly.GetName().Version?.ToString() ?? "1.0.0.0";
 
-        /// <summary>Names used in generated code for one layer's members.</summary>
-        private sealed record LayerNames(string Method)
+        /// <summary>
+        /// Names used in generated code for one layer's members: constants and buffers take <see cref="Prefix"/>,
+        /// kernels take <see cref="Method"/> (an LSTM's input projection is a kernel of its own with the LSTM's constants).
+        /// </summary>
+        private sealed record LayerNames(string Prefix)
         {
-            public string KernelOffset => Method + "KernelOffset";
+            public string Method { get; init; } = Prefix;
 
-            public string KernelLength => Method + "KernelLength";
+            public string KernelOffset => Prefix + "KernelOffset";
 
-            public string BiasOffset => Method + "BiasOffset";
+            public string KernelLength => Prefix + "KernelLength";
 
-            public string OutputLength => Method + "OutputLength";
+            public string RecurrentOffset => Prefix + "RecurrentOffset";
 
-            public string Output => "_" + char.ToLowerInvariant(Method[0]) + Method.Substring(1) + "Output";
+            public string RecurrentLength => Prefix + "RecurrentLength";
 
-            public string OutputGradient => Output + "Gradient";
+            public string BiasOffset => Prefix + "BiasOffset";
 
-            public string Padded => "_" + char.ToLowerInvariant(Method[0]) + Method.Substring(1) + "PaddedInput";
+            public string OutputLength => Prefix + "OutputLength";
 
-            public string PaddedGradient => Padded + "Gradient";
+            public string Output => Field("Output");
 
-            public string Transposed => "_" + char.ToLowerInvariant(Method[0]) + Method.Substring(1) + "TransposedKernel";
+            public string OutputGradient => Field("OutputGradient");
 
-            public string MaxIndex => "_" + char.ToLowerInvariant(Method[0]) + Method.Substring(1) + "MaxIndex";
+            public string Padded => Field("PaddedInput");
+
+            public string PaddedGradient => Field("PaddedInputGradient");
+
+            public string Transposed => Field("TransposedKernel");
+
+            public string TransposedRecurrent => Field("TransposedRecurrentKernel");
+
+            public string MaxIndex => Field("MaxIndex");
+
+            public string Gates => Field("Gates");
+
+            public string GateGradient => Field("GateGradient");
+
+            public string Cell => Field("Cell");
+
+            public string Hidden => Field("Hidden");
+
+            public string HiddenGradient => Field("HiddenGradient");
+
+            public string CellGradient => Field("CellGradient");
+
+            private string Field(string name) => "_" + char.ToLowerInvariant(Prefix[0]) + Prefix.Substring(1) + name;
         }
 
         public static string Emit(NetworkSpec spec)
@@ -75,7 +100,7 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetCompiler.Generators\", \"{GeneratorVersion}\")]");
-            using (w.Block($"partial class {spec.ClassName} : global::NetCompiler.INetwork<float>"))
+            using (w.Block($"partial class {spec.ClassName} : global::NetCompiler.INetwork<{spec.InputType}>"))
             {
                 EmitConstants(w, model);
                 w.WriteLine();
@@ -197,7 +222,20 @@ public sealed partial class NetworkGenerator
                 w.WriteLine();
                 w.WriteLine($"// Layer {i + 1}: {layer.Name} ({layer.KerasType}), {layer.Input} -> {layer.Output}");
                 w.WriteLine($"private const int {n.OutputLength} = {layer.Output.Length};");
-                if (layer is ConvLayerSpec c)
+                if (layer is EmbeddingLayerSpec e)
+                {
+                    w.WriteLine($"private const int {n.KernelOffset} = {m.Offsets[i]}; // embeddings [{e.InputDim}, {e.OutputDim}]");
+                    w.WriteLine($"private const int {n.KernelLength} = {e.ParameterCount};");
+                }
+                else if (layer is LstmLayerSpec l)
+                {
+                    w.WriteLine($"private const int {n.KernelOffset} = {m.Offsets[i]}; // kernel [{l.Features}, {l.Gates}]");
+                    w.WriteLine($"private const int {n.KernelLength} = {l.KernelLength};");
+                    w.WriteLine($"private const int {n.RecurrentOffset} = {m.Offsets[i] + l.KernelLength}; // recurrent kernel [{l.Units}, {l.Gates}]");
+                    w.WriteLine($"private const int {n.RecurrentLength} = {l.RecurrentLength};");
+                    w.WriteLine($"private const int {n.BiasOffset} = {m.Offsets[i] + l.KernelLength + l.RecurrentLength}; // bias [{l.Gates}], gates i, f, c, o");
+                }
+                else if (layer is ConvLayerSpec c)
                 {
                     w.WriteLine($"private const int {n.KernelOffset} = {m.Offsets[i]}; // kernel [{c.KernelHeight}, {c.KernelWidth}, {c.InChannels}, {c.OutChannels}]");
                     w.WriteLine($"private const int {n.KernelLength} = {c.KernelLength};");
@@ -220,6 +258,11 @@ public sealed partial class NetworkGenerator
                 : "SGD's velocity (empty without momentum)";
             w.WriteLine($"private readonly float[] _optimizerState = new float[{m.OptimizerStateLength}]; // {state}");
             w.WriteLine("private long _step;");
+            if (m.Spec.Optimizer.ClipNorm > 0 || m.Spec.Optimizer.GlobalClipNorm > 0)
+            {
+                w.WriteLine("private readonly float[] _clipScales = new float[s_tensors.Length];");
+            }
+
             w.WriteLine("private int _outputCount;");
             for (int i = 0; i < m.Layers.Length; i++)
             {
@@ -252,6 +295,31 @@ public sealed partial class NetworkGenerator
                 {
                     w.WriteLine($"private readonly int[] {n.MaxIndex} = new int[BatchSize * {n.OutputLength}];");
                 }
+                else if (layer is LstmLayerSpec l)
+                {
+                    int steps = l.Steps;
+                    w.WriteLine($"private readonly float[] {n.Gates} = new float[BatchSize * {steps * l.Gates}];");
+                    w.WriteLine($"private readonly float[] {n.GateGradient} = new float[BatchSize * {steps * l.Gates}];");
+                    w.WriteLine($"private readonly float[] {n.Cell} = new float[BatchSize * {steps * l.Units}];");
+                    if (!l.ReturnSequences)
+                    {
+                        w.WriteLine($"private readonly float[] {n.Hidden} = new float[BatchSize * {steps * l.Units}];");
+                    }
+
+                    w.WriteLine($"private readonly float[] {n.HiddenGradient} = new float[{l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.CellGradient} = new float[{l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.TransposedRecurrent} = new float[{n.RecurrentLength}];");
+                    if (m.NeedsInputGradient(i))
+                    {
+                        w.WriteLine($"private readonly float[] {n.Transposed} = new float[{n.KernelLength}];");
+                    }
+                }
+            }
+
+            if (m.Layers[0] is EmbeddingLayerSpec { MaskZero: true })
+            {
+                w.WriteLine("// 1 where a token is real, 0 where it is padding (id 0); LSTMs carry their state over padding.");
+                w.WriteLine($"private readonly byte[] _mask = new byte[BatchSize * InputLength];");
             }
         }
 
@@ -270,12 +338,25 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("var random = new global::NetCompiler.NetworkRandom(seed);");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
-                    if (m.Layers[i] is ConvLayerSpec c)
+                    LayerNames n = m.Names[i];
+                    switch (m.Layers[i])
                     {
-                        int tap = c.KernelHeight * c.KernelWidth;
-                        LayerNames n = m.Names[i];
-                        w.WriteLine($"global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan({n.KernelOffset}, {n.KernelLength}), " +
-                            $"{tap * c.InChannels}, {tap * c.OutChannels}, ref random);");
+                        case ConvLayerSpec c:
+                            int tap = c.KernelHeight * c.KernelWidth;
+                            w.WriteLine($"global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan({n.KernelOffset}, {n.KernelLength}), " +
+                                $"{tap * c.InChannels}, {tap * c.OutChannels}, ref random);");
+                            break;
+                        case EmbeddingLayerSpec:
+                            w.WriteLine($"global::NetCompiler.Initializers.Uniform(_parameters.AsSpan({n.KernelOffset}, {n.KernelLength}), -0.05f, 0.05f, ref random);");
+                            break;
+                        case LstmLayerSpec l:
+                            w.WriteLine($"global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan({n.KernelOffset}, {n.KernelLength}), " +
+                                $"{l.Features}, {l.Gates}, ref random);");
+                            w.WriteLine($"global::NetCompiler.Initializers.Orthogonal(_parameters.AsSpan({n.RecurrentOffset}, {n.RecurrentLength}), " +
+                                $"{l.Units}, {l.Gates}, ref random);");
+                            w.WriteLine($"// Keras' unit_forget_bias: the forget gate's bias starts at one.");
+                            w.WriteLine($"_parameters.AsSpan({n.BiasOffset} + {l.Units}, {l.Units}).Fill(1f);");
+                            break;
                     }
                 }
             }
@@ -286,14 +367,18 @@ public sealed partial class NetworkGenerator
             w.WriteLine($"/// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>");
             w.WriteLine($"public static string Summary => {Literal(Summary(m))};");
             w.WriteLine();
-            w.WriteLines("""
-                int global::NetCompiler.INetwork<float>.BatchSize => BatchSize;
+            string t = m.Spec.InputType;
+            string tokenCheck = m.Layers[0] is EmbeddingLayerSpec embedding
+                ? $"global::NetCompiler.NetworkGuard.CheckTokens({{0}}, InputLength, {embedding.InputDim}, nameof({{0}}));"
+                : "";
+            w.WriteLines($$"""
+                int global::NetCompiler.INetwork<{{t}}>.BatchSize => BatchSize;
 
-                int global::NetCompiler.INetwork<float>.InputLength => InputLength;
+                int global::NetCompiler.INetwork<{{t}}>.InputLength => InputLength;
 
-                int global::NetCompiler.INetwork<float>.OutputLength => OutputLength;
+                int global::NetCompiler.INetwork<{{t}}>.OutputLength => OutputLength;
 
-                int global::NetCompiler.INetwork<float>.ParameterCount => ParameterCount;
+                int global::NetCompiler.INetwork<{{t}}>.ParameterCount => ParameterCount;
 
                 /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
                 public Span<float> Parameters => _parameters;
@@ -308,21 +393,23 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>The number of optimizer steps taken so far.</summary>");
             w.WriteLine("public long Step => _step;");
             w.WriteLine();
-            using (w.Block("public void Forward(ReadOnlySpan<float> input, Span<float> output)"))
+            using (w.Block($"public void Forward(ReadOnlySpan<{t}> input, Span<float> output)"))
             {
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));");
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
+                WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
                 w.WriteLine("ForwardSample(ref MemoryMarshal.GetReference(input), 0);");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
 
             w.WriteLine();
-            using (w.Block("public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)"))
+            using (w.Block($"public void Predict(ReadOnlySpan<{t}> inputs, Span<float> outputs)"))
             {
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));");
+                WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine("ref float first = ref MemoryMarshal.GetReference(inputs);");
+                w.WriteLine($"ref {t} first = ref MemoryMarshal.GetReference(inputs);");
                 using (w.Block("for (int s = 0; s < count; s++)"))
                 {
                     w.WriteLine("ForwardSample(ref Unsafe.Add(ref first, s * InputLength), 0);");
@@ -331,10 +418,11 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine();
-            using (w.Block("public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
+            using (w.Block($"public float ComputeGradients(ReadOnlySpan<{t}> inputs, ReadOnlySpan<int> labels)"))
             {
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));");
-                w.WriteLine("ref float first = ref MemoryMarshal.GetReference(inputs);");
+                WriteIf(w, string.Format(tokenCheck, "inputs"));
+                w.WriteLine($"ref {t} first = ref MemoryMarshal.GetReference(inputs);");
                 w.WriteLine("ForwardBatch(ref first, count);");
                 w.WriteLine("float loss = Loss(labels, count, withGradient: true);");
                 w.WriteLine("Array.Clear(_gradients);");
@@ -343,15 +431,16 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine();
-            using (w.Block("public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
+            using (w.Block($"public float ComputeLoss(ReadOnlySpan<{t}> inputs, ReadOnlySpan<int> labels)"))
             {
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));");
+                WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("ForwardBatch(ref MemoryMarshal.GetReference(inputs), count);");
                 w.WriteLine("return Loss(labels, count, withGradient: false);");
             }
 
             w.WriteLine();
-            using (w.Block("private void ForwardBatch(ref float first, int count)"))
+            using (w.Block($"private void ForwardBatch(ref {t} first, int count)"))
             {
                 using (w.Block("for (int s = 0; s < count; s++)"))
                 {
@@ -365,36 +454,54 @@ public sealed partial class NetworkGenerator
         private static void EmitTraining(SourceWriter w, EmitModel m)
         {
             OptimizerSpec o = m.Spec.Optimizer;
-            using (w.Block("public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)"))
+            string t = m.Spec.InputType;
+            using (w.Block($"public float TrainBatch(ReadOnlySpan<{t}> inputs, ReadOnlySpan<int> labels)"))
             {
                 w.WriteLine("float loss = ComputeGradients(inputs, labels);");
                 w.WriteLine("_step++;");
+                bool clips = o.ClipNorm > 0 || o.GlobalClipNorm > 0;
+                if (clips)
+                {
+                    w.WriteLine("// Keras' clipnorm (per tensor) and global_clipnorm scale the gradients the step uses; Gradients keeps them raw.");
+                    w.WriteLine($"global::NetCompiler.GradientClipping.ComputeScales(_gradients, s_tensors, {F(o.ClipNorm)}f, {F(o.GlobalClipNorm)}f, _clipScales);");
+                }
+
                 if (o.Kind == OptimizerKind.Adam)
                 {
                     // Keras' rule, with t starting at 1: alpha = lr·sqrt(1 - b2^t) / (1 - b1^t).
                     w.WriteLine($"double correction = Math.Sqrt(1 - Math.Pow({F(o.Beta2)}f, _step)) / (1 - Math.Pow({F(o.Beta1)}f, _step));");
                     w.WriteLine($"float alpha = (float)({F(o.LearningRate)}f * correction);");
-                    w.WriteLine("global::NetCompiler.OptimizerKernels.AdamStep(_parameters, _gradients, " +
-                        $"_optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount, ParameterCount), " +
-                        $"alpha, {F(o.Beta1)}f, {F(o.Beta2)}f, {F(o.Epsilon)}f);");
                 }
-                else if (o.Momentum > 0)
+
+                string step = o.Kind == OptimizerKind.Adam
+                    ? "global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
+                      "_optimizerState.AsSpan({0}, {1}), _optimizerState.AsSpan(ParameterCount + {0}, {1}), " +
+                      $"alpha, {F(o.Beta1)}f, {F(o.Beta2)}f, {F(o.Epsilon)}f, {{2}});"
+                    : o.Momentum > 0
+                        ? "global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
+                          $"_optimizerState.AsSpan({{0}}, {{1}}), {F(o.LearningRate)}f, {F(o.Momentum)}f, {{2}});"
+                        : "global::NetCompiler.OptimizerKernels.SgdStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
+                          $"{F(o.LearningRate)}f, {{2}});";
+                if (clips)
                 {
-                    w.WriteLine($"global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters, _gradients, _optimizerState, {F(o.LearningRate)}f, {F(o.Momentum)}f);");
+                    using (w.Block("for (int k = 0; k < s_tensors.Length; k++)"))
+                    {
+                        w.WriteLine(string.Format(step, "s_tensors[k].Offset", "s_tensors[k].Length", "_clipScales[k]"));
+                    }
                 }
                 else
                 {
-                    w.WriteLine($"global::NetCompiler.OptimizerKernels.SgdStep(_parameters, _gradients, {F(o.LearningRate)}f);");
+                    w.WriteLine(string.Format(step, "0", "ParameterCount", "1f"));
                 }
 
                 w.WriteLine("return loss;");
             }
 
             w.WriteLine();
-            w.WriteLines("""
+            w.WriteLines($$"""
                 /// <summary>Trains over a whole data set, Keras-like; see NetCompiler.NetworkTrainer.Fit.</summary>
                 public global::NetCompiler.TrainingHistory Fit(
-                    float[] inputs,
+                    {{t}}[] inputs,
                     int[] labels,
                     global::NetCompiler.FitOptions? options = null,
                     IProgress<global::NetCompiler.TrainingProgress>? progress = null,
@@ -403,9 +510,9 @@ public sealed partial class NetworkGenerator
 
                 /// <summary>Trains over a whole data set and evaluates the validation data after each epoch.</summary>
                 public global::NetCompiler.TrainingHistory Fit(
-                    float[] inputs,
+                    {{t}}[] inputs,
                     int[] labels,
-                    float[]? validationInputs,
+                    {{t}}[]? validationInputs,
                     int[]? validationLabels,
                     global::NetCompiler.FitOptions? options = null,
                     IProgress<global::NetCompiler.TrainingProgress>? progress = null,
@@ -415,7 +522,7 @@ public sealed partial class NetworkGenerator
 
                 /// <summary>The mean loss and the accuracy over a whole data set.</summary>
                 public global::NetCompiler.EvaluationResult Evaluate(
-                    float[] inputs,
+                    {{t}}[] inputs,
                     int[] labels,
                     global::System.Threading.CancellationToken cancellationToken = default) =>
                     global::NetCompiler.NetworkTrainer.Evaluate(this, inputs, labels, cancellationToken);
@@ -429,7 +536,18 @@ public sealed partial class NetworkGenerator
             w.Indent();
             for (int i = 0; i < m.Layers.Length; i++)
             {
-                if (m.Layers[i] is ConvLayerSpec c)
+                if (m.Layers[i] is EmbeddingLayerSpec e)
+                {
+                    w.WriteLine($"new(\"{e.Name}/embeddings\", new[] {{ {e.InputDim}, {e.OutputDim} }}, {m.Names[i].KernelOffset}),");
+                }
+                else if (m.Layers[i] is LstmLayerSpec l)
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"new(\"{l.Name}/kernel\", new[] {{ {l.Features}, {l.Gates} }}, {n.KernelOffset}),");
+                    w.WriteLine($"new(\"{l.Name}/recurrent_kernel\", new[] {{ {l.Units}, {l.Gates} }}, {n.RecurrentOffset}),");
+                    w.WriteLine($"new(\"{l.Name}/bias\", new[] {{ {l.Gates} }}, {n.BiasOffset}),");
+                }
+                else if (m.Layers[i] is ConvLayerSpec c)
                 {
                     LayerNames n = m.Names[i];
                     string kernelShape = c.IsDense ? $"{c.InChannels}, {c.OutChannels}" : $"{c.KernelHeight}, {c.KernelWidth}, {c.InChannels}, {c.OutChannels}";
@@ -469,7 +587,7 @@ public sealed partial class NetworkGenerator
         /// <summary>One sample through every layer, into batch slot <c>sample</c> of each activation buffer.</summary>
         private static void EmitForwardSample(SourceWriter w, EmitModel m)
         {
-            using (w.Block("private void ForwardSample(ref float input, int sample)"))
+            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample)"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                 for (int i = 0; i < m.Layers.Length; i++)
@@ -496,6 +614,31 @@ public sealed partial class NetworkGenerator
                             break;
                         case MaxPoolLayerSpec:
                             w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef}, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference({n.MaxIndex}), sample * {n.OutputLength}));");
+                            break;
+                        case EmbeddingLayerSpec e:
+                            w.WriteLine($"{n.Method}Forward(ref input, ref parameters, {outputRef});");
+                            if (e.MaskZero)
+                            {
+                                using (w.Block("for (int t = 0; t < InputLength; t++)"))
+                                {
+                                    w.WriteLine("_mask[sample * InputLength + t] = Unsafe.Add(ref input, t) != 0 ? (byte)1 : (byte)0;");
+                                }
+                            }
+
+                            break;
+                        case LstmLayerSpec l:
+                            int stepsLength = l.Steps * l.Units;
+                            string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
+                            string hidden = l.ReturnSequences ? outputRef : $"ref Slot({n.Hidden}, sample, {stepsLength})";
+                            string mask = l.Masked ? $", ref _mask[sample * InputLength]" : "";
+                            w.WriteLine($"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});");
+                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, ref Slot({n.Cell}, sample, {stepsLength}), {hidden}{mask});");
+                            if (!l.ReturnSequences)
+                            {
+                                w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {stepsLength - l.Units}, {l.Units})" +
+                                    $".CopyTo({n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength}));");
+                            }
+
                             break;
                         default:
                             w.WriteLine("// Flatten moves nothing: channels-last memory is already in Keras' flatten order.");
@@ -536,7 +679,7 @@ public sealed partial class NetworkGenerator
 
         private static void EmitBackward(SourceWriter w, EmitModel m)
         {
-            using (w.Block("private void Backward(ref float inputs, int count)"))
+            using (w.Block($"private void Backward(ref {m.Spec.InputType} inputs, int count)"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                 w.WriteLine("ref float gradients = ref MemoryMarshal.GetArrayDataReference(_gradients);");
@@ -594,7 +737,36 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"{n.Method}Backward({gradientRef}, ref MemoryMarshal.GetArrayDataReference({n.MaxIndex}), " +
                             $"ref MemoryMarshal.GetArrayDataReference({sourceGradient}), count);");
                     }
+                    else if (layer is EmbeddingLayerSpec)
+                    {
+                        w.WriteLine($"{n.Method}Backward(ref inputs, {gradientRef}, ref gradients, count);");
+                    }
+                    else if (layer is LstmLayerSpec l)
+                    {
+                        EmitLstmBackwardCall(w, m, l, n, source, sourceGradient, needsInput);
+                    }
                 }
+            }
+        }
+
+        private static void EmitLstmBackwardCall(
+            SourceWriter w, EmitModel m, LstmLayerSpec l, LayerNames n, string? source, string? sourceGradient, bool needsInput)
+        {
+            string Ref(string field) => $"ref MemoryMarshal.GetArrayDataReference({field})";
+            string hidden = l.ReturnSequences ? n.Output : n.Hidden;
+            string mask = l.Masked ? $"{Ref("_mask")}, " : "";
+            LayerNames projection = ProjectionNames(n);
+            string inputRef = source is null ? "ref inputs" : Ref(source);
+            w.WriteLine($"{n.Method}TransposeRecurrent(ref parameters, {Ref(n.TransposedRecurrent)});");
+            w.WriteLine($"{n.Method}BackwardThroughTime({Ref(n.TransposedRecurrent)}, {Ref(n.Gates)}, {Ref(n.Cell)}, " +
+                $"{Ref(n.OutputGradient)}, {Ref(n.GateGradient)}, {Ref(n.HiddenGradient)}, {Ref(n.CellGradient)}, {mask}count);");
+            w.WriteLine($"{n.Method}BackwardRecurrent({Ref(hidden)}, {Ref(n.GateGradient)}, ref gradients, count);");
+            w.WriteLine($"{projection.Method}BackwardKernel({inputRef}, {Ref(n.GateGradient)}, ref gradients, count);");
+            if (needsInput)
+            {
+                w.WriteLine($"{projection.Method}TransposeKernel(ref parameters, {Ref(n.Transposed)});");
+                w.WriteLine($"{sourceGradient}.AsSpan(0, count * {l.Input.Length}).Clear();");
+                w.WriteLine($"{projection.Method}BackwardInput({Ref(n.GateGradient)}, {Ref(n.Transposed)}, {Ref(sourceGradient!)}, count);");
             }
         }
 
@@ -635,7 +807,39 @@ public sealed partial class NetworkGenerator
                         }
 
                         break;
+                    case EmbeddingLayerSpec e:
+                        w.WriteLine();
+                        EmitEmbeddingKernels(w, e, n, needsBackward: true);
+                        break;
+                    case LstmLayerSpec l:
+                        ConvLayerSpec projection = Projection(l);
+                        LayerNames projectionNames = ProjectionNames(n);
+                        w.WriteLine();
+                        EmitConvForward(w, projection, projectionNames);
+                        w.WriteLine();
+                        EmitLstmForward(w, l, n);
+                        w.WriteLine();
+                        EmitLstmBackward(w, l, n);
+                        w.WriteLine();
+                        EmitConvBackwardKernel(w, projection, projectionNames);
+                        if (m.NeedsInputGradient(i))
+                        {
+                            w.WriteLine();
+                            EmitConvBackwardInput(w, projection, projectionNames);
+                            w.WriteLine();
+                            EmitTransposeKernel(w, projection, projectionNames);
+                        }
+
+                        break;
                 }
+            }
+        }
+
+        private static void WriteIf(SourceWriter w, string line)
+        {
+            if (line.Length > 0)
+            {
+                w.WriteLine(line);
             }
         }
 
@@ -667,7 +871,7 @@ public sealed partial class NetworkGenerator
         /// <summary>Layer kinds and shapes in one line; two networks load each other's weights only if it matches.</summary>
         private static string Fingerprint(NetworkSpec s)
         {
-            var parts = new List<string> { "Input" + s.Input };
+            var parts = new List<string> { (s.Input.Kind == ShapeKind.Tokens ? "SequenceInput" : "Input") + s.Input };
             foreach (LayerSpec layer in s.Layers)
             {
                 parts.Add(layer switch
@@ -675,6 +879,8 @@ public sealed partial class NetworkGenerator
                     ConvLayerSpec { IsDense: true } c => $"Dense({c.OutChannels},{c.Activation})",
                     ConvLayerSpec c => $"Conv2D({c.OutChannels},{c.KernelHeight}x{c.KernelWidth},{c.Stride},{c.Padding},{c.Activation})",
                     MaxPoolLayerSpec p => $"MaxPool2D({p.PoolSize},{p.Stride},{p.Padding})",
+                    EmbeddingLayerSpec e => $"Embedding({e.InputDim},{e.OutputDim},{(e.MaskZero ? "mask" : "nomask")})",
+                    LstmLayerSpec l => $"LSTM({l.Units},{(l.ReturnSequences ? "sequences" : "last")})",
                     _ => "Flatten",
                 });
             }

@@ -79,7 +79,7 @@ public sealed partial class NetworkGenerator
             }
 
             // Sort the attributes we know into the network settings, the input, the layers and the training setup.
-            AttributeData? network = null, input = null, loss = null, adam = null, sgd = null;
+            AttributeData? network = null, input = null, sequenceInput = null, loss = null, adam = null, sgd = null;
             var layers = new List<AttributeData>();
             foreach (AttributeData attribute in symbol.GetAttributes())
             {
@@ -93,6 +93,7 @@ public sealed partial class NetworkGenerator
                 {
                     case "NetworkAttribute": network = attribute; break;
                     case "InputAttribute": input = attribute; break;
+                    case "SequenceInputAttribute": sequenceInput = attribute; break;
                     case "LossAttribute": loss = attribute; break;
                     case "AdamAttribute": adam = attribute; break;
                     case "SgdAttribute": sgd = attribute; break;
@@ -100,6 +101,8 @@ public sealed partial class NetworkGenerator
                     case "MaxPool2DAttribute":
                     case "FlattenAttribute":
                     case "DenseAttribute":
+                    case "EmbeddingAttribute":
+                    case "LstmAttribute":
                         layers.Add(attribute);
                         break;
                 }
@@ -124,13 +127,20 @@ public sealed partial class NetworkGenerator
                     DiagnosticDescriptors.NonPositiveSize, LocationOf(network!, ct), "BatchSize", "[Network]", batchSize));
             }
 
+            if (input is not null && sequenceInput is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SeveralInputs, LocationOf(sequenceInput, ct), className));
+                return null;
+            }
+
+            input ??= sequenceInput;
             if (input is null)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, LocationOf(network!, ct), className));
                 return null;
             }
 
-            Shape? inputShape = ParseInput(input, diagnostics, ct);
+            Shape? inputShape = ParseInput(input, input == sequenceInput, diagnostics, ct);
             if (inputShape is null)
             {
                 return null;
@@ -164,24 +174,30 @@ public sealed partial class NetworkGenerator
                 optimizer);
         }
 
-        private static Shape? ParseInput(AttributeData input, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        private static Shape? ParseInput(AttributeData input, bool tokens, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
             int[] dims = input.ConstructorArguments.Select(a => a.Value is int v ? v : 0).ToArray();
-            if (dims.Length is not (1 or 3) || input.ConstructorArguments.Any(a => a.Value is not int))
+            string display = tokens ? "[SequenceInput]" : "[Input]";
+            if (dims.Length is not (1 or 2 or 3) || input.ConstructorArguments.Any(a => a.Value is not int))
             {
-                diagnostics.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.UnreadableAttribute, LocationOf(input, ct), "[Input]", "expected (length) or (height, width, channels)"));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, LocationOf(input, ct), display,
+                    "expected (length), (steps, features) or (height, width, channels)"));
                 return null;
             }
 
-            string[] names = dims.Length == 1 ? new[] { "Length" } : new[] { "Height", "Width", "Channels" };
+            string[] names = dims.Length switch
+            {
+                1 => new[] { "Length" },
+                2 => new[] { "Steps", "Features" },
+                _ => new[] { "Height", "Width", "Channels" },
+            };
             bool valid = true;
             for (int i = 0; i < dims.Length; i++)
             {
                 if (dims[i] <= 0)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.NonPositiveSize, LocationOf(input, ct), names[i], "[Input]", dims[i]));
+                        DiagnosticDescriptors.NonPositiveSize, LocationOf(input, ct), names[i], display, dims[i]));
                     valid = false;
                 }
             }
@@ -191,7 +207,12 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
-            return dims.Length == 1 ? Shape.Vector(dims[0]) : Shape.Image(dims[0], dims[1], dims[2]);
+            return dims.Length switch
+            {
+                1 => tokens ? Shape.Tokens(dims[0]) : Shape.Vector(dims[0]),
+                2 => Shape.Sequence(dims[0], dims[1]),
+                _ => Shape.Image(dims[0], dims[1], dims[2]),
+            };
         }
 
         private static List<LayerSpec>? ParseLayers(
@@ -200,6 +221,7 @@ public sealed partial class NetworkGenerator
             var specs = new List<LayerSpec>();
             var nameCounts = new Dictionary<string, int>();
             Shape current = input;
+            bool masked = false;
             for (int i = 0; i < layers.Count; i++)
             {
                 AttributeData attribute = layers[i];
@@ -207,8 +229,16 @@ public sealed partial class NetworkGenerator
                 string display = $"layer {i + 1} ([{AttributeText(attribute, ct)}])";
                 string kind = attribute.AttributeClass!.Name;
                 bool isLast = i == layers.Count - 1;
+                if (current.Kind == ShapeKind.Tokens && kind != "EmbeddingAttribute")
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TokensNeedEmbedding, location, i + 1, KindName(kind)));
+                    return null;
+                }
+
                 LayerSpec? spec = kind switch
                 {
+                    "EmbeddingAttribute" => ParseEmbedding(attribute, i, current, display, location, diagnostics),
+                    "LstmAttribute" => ParseLstm(attribute, i, current, masked, display, location, diagnostics),
                     "Conv2DAttribute" => ParseConv(attribute, i, current, display, location, diagnostics),
                     "DenseAttribute" => ParseDense(attribute, i, current, display, location, diagnostics),
                     "MaxPool2DAttribute" => ParsePool(attribute, i, current, display, location, diagnostics),
@@ -232,6 +262,7 @@ public sealed partial class NetworkGenerator
                 spec = spec with { Name = count == 0 ? baseName : baseName + "_" + count };
                 specs.Add(spec);
                 current = spec.Output;
+                masked |= spec is EmbeddingLayerSpec { MaskZero: true };
             }
 
             return specs;
@@ -296,7 +327,9 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
-            return new ConvLayerSpec(index, string.Empty, input, Shape.Vector(args[0]), true, 1, 1, 1, PaddingKind.Valid,
+            // On a sequence Keras applies Dense to the last axis, once per time step: a 1x1 convolution over steps.
+            Shape output = input.Kind == ShapeKind.Sequence ? Shape.Sequence(input.Steps, args[0]) : Shape.Vector(args[0]);
+            return new ConvLayerSpec(index, string.Empty, input, output, true, 1, 1, 1, PaddingKind.Valid,
                 0, 0, 0, 0, activation);
         }
 
@@ -340,9 +373,60 @@ public sealed partial class NetworkGenerator
             return new MaxPoolLayerSpec(index, string.Empty, input, Shape.Image(oh, ow, input.Channels), pool, stride, padding, top, left);
         }
 
+        private static LayerSpec? ParseEmbedding(
+            AttributeData a, int index, Shape input, string display, Location location, List<DiagnosticInfo> diagnostics)
+        {
+            if (input.Kind != ShapeKind.Tokens)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.EmbeddingNeedsTokens, location, index + 1, input));
+                return null;
+            }
+
+            if (!TryCtorInts(a, out int[] args) || args.Length != 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, location, display, "expected (inputDim, outputDim)"));
+                return null;
+            }
+
+            if (!Positive(diagnostics, location, display, ("InputDim", args[0]), ("OutputDim", args[1])))
+            {
+                return null;
+            }
+
+            return new EmbeddingLayerSpec(index, string.Empty, input, Shape.Sequence(input.Steps, args[1]), args[0], args[1],
+                NamedBool(a, "MaskZero"));
+        }
+
+        private static LayerSpec? ParseLstm(
+            AttributeData a, int index, Shape input, bool masked, string display, Location location, List<DiagnosticInfo> diagnostics)
+        {
+            if (!TryCtorInts(a, out int[] args) || args.Length != 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, location, display, "expected (units)"));
+                return null;
+            }
+
+            if (!Positive(diagnostics, location, display, ("Units", args[0])))
+            {
+                return null;
+            }
+
+            if (input.Kind != ShapeKind.Sequence)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerDoesNotFitInput, location, index + 1, "Lstm", input,
+                    "Lstm needs a sequence (steps, features): declare [Input(steps, features)] or [SequenceInput] with " +
+                    "[Embedding], or set ReturnSequences = true on the LSTM before it"));
+                return null;
+            }
+
+            bool returnSequences = NamedBool(a, "ReturnSequences");
+            Shape output = returnSequences ? Shape.Sequence(input.Steps, args[0]) : Shape.Vector(args[0]);
+            return new LstmLayerSpec(index, string.Empty, input, output, args[0], returnSequences, masked);
+        }
+
         private static LayerSpec? ParseFlatten(int index, Shape input, string display, Location location, List<DiagnosticInfo> diagnostics)
         {
-            if (!input.IsImage)
+            if (input.Kind == ShapeKind.Vector)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerDoesNotFitInput, location, index + 1, "Flatten", input,
                     "the input is already a vector; remove [Flatten]"));
@@ -399,7 +483,7 @@ public sealed partial class NetworkGenerator
             LayerSpec last = layers[layers.Count - 1];
             ActivationKind activation = last is ConvLayerSpec conv ? conv.Activation : ActivationKind.Linear;
             string? problem = null;
-            if (last.Output.IsImage || last is not ConvLayerSpec)
+            if (last.Output.Kind != ShapeKind.Vector || last is not ConvLayerSpec)
             {
                 problem = $"the last layer outputs {last.Output}, but the loss needs one score per class from Dense";
             }
@@ -460,13 +544,23 @@ public sealed partial class NetworkGenerator
                 Check("Beta1", b1, b1 >= 0 && b1 < 1, "[0, 1)");
                 Check("Beta2", b2, b2 >= 0 && b2 < 1, "[0, 1)");
                 Check("Epsilon", eps, eps > 0 && !float.IsInfinity(eps), "(0, +inf)");
-                return ok ? new OptimizerSpec(OptimizerKind.Adam, lr, b1, b2, eps, 0f) : null;
+            }
+
+            float clipNorm = NamedFloat(attribute, "ClipNorm", 0f), globalClipNorm = NamedFloat(attribute, "GlobalClipNorm", 0f);
+            Check("ClipNorm", clipNorm, clipNorm >= 0 && !float.IsInfinity(clipNorm), "[0, +inf), 0 = off");
+            Check("GlobalClipNorm", globalClipNorm, globalClipNorm >= 0 && !float.IsInfinity(globalClipNorm), "[0, +inf), 0 = off");
+            if (adam is not null)
+            {
+                return ok
+                    ? new OptimizerSpec(OptimizerKind.Adam, NamedFloat(adam, "LearningRate", 0.001f), NamedFloat(adam, "Beta1", 0.9f),
+                        NamedFloat(adam, "Beta2", 0.999f), NamedFloat(adam, "Epsilon", 1e-7f), 0f, clipNorm, globalClipNorm)
+                    : null;
             }
 
             float rate = NamedFloat(sgd!, "LearningRate", 0.01f), momentum = NamedFloat(sgd!, "Momentum", 0f);
             Check("LearningRate", rate, rate > 0 && !float.IsInfinity(rate), "(0, +inf)");
             Check("Momentum", momentum, momentum >= 0 && momentum < 1, "[0, 1)");
-            return ok ? new OptimizerSpec(OptimizerKind.Sgd, rate, 0f, 0f, 0f, momentum) : null;
+            return ok ? new OptimizerSpec(OptimizerKind.Sgd, rate, 0f, 0f, 0f, momentum, clipNorm, globalClipNorm) : null;
         }
 
         /// <summary>Every buffer is one array: a length past int.MaxValue cannot exist, and a huge total deserves a warning.</summary>
@@ -562,8 +656,15 @@ public sealed partial class NetworkGenerator
             "Conv2D" => "conv2d",
             "Dense" => "dense",
             "MaxPooling2D" => "max_pooling2d",
+            "Embedding" => "embedding",
+            "LSTM" => "lstm",
             _ => "flatten",
         };
+
+        private static string KindName(string attributeClass) =>
+            attributeClass.EndsWith("Attribute", StringComparison.Ordinal)
+                ? attributeClass.Substring(0, attributeClass.Length - "Attribute".Length)
+                : attributeClass;
 
         private static string TypeKeyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
         {

@@ -135,6 +135,27 @@ internal static class DiagnosticDescriptors
         "Parameters, gradients, optimizer state and a whole batch of activations are allocated at construction.",
         helpLinkUri: HelpBase + "NC0017.md");
 
+    /// <summary>NC0018: "Network '{0}' declares both [Input] and [SequenceInput]: keep one".</summary>
+    public static readonly DiagnosticDescriptor SeveralInputs = Error(
+        "NC0018",
+        "More than one input layer",
+        "Network '{0}' declares both [Input] and [SequenceInput]: keep one",
+        "A network has exactly one input: floats with [Input], or token ids with [SequenceInput].");
+
+    /// <summary>NC0019: "Layer {0} ({1}) receives token ids: put [Embedding] right after [SequenceInput]".</summary>
+    public static readonly DiagnosticDescriptor TokensNeedEmbedding = Error(
+        "NC0019",
+        "Token ids need an Embedding first",
+        "Layer {0} ({1}) receives token ids: put [Embedding(vocabulary, dimensions)] right after [SequenceInput]",
+        "Token ids are integers naming words; only an Embedding turns them into vectors other layers can take.");
+
+    /// <summary>NC0020: "Layer {0} (Embedding) receives {1}, but an Embedding takes token ids".</summary>
+    public static readonly DiagnosticDescriptor EmbeddingNeedsTokens = Error(
+        "NC0020",
+        "Embedding is not on token input",
+        "Layer {0} (Embedding) receives {1}, but an Embedding takes token ids: it must come right after [SequenceInput]",
+        "An Embedding looks up one vector per integer token id.");
+
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
             helpLinkUri: HelpBase + id + ".md");

@@ -45,6 +45,9 @@ internal sealed record ConvLayerSpec(
 
     public bool IsPadded => PadTop + PadLeft + PadBottom + PadRight > 0;
 
+    /// <summary>One pixel in and out: a Dense layer on a vector, whose loops need no spatial axes.</summary>
+    public bool IsSinglePixel => Input.Height * Input.Width == 1;
+
     public int PaddedHeight => Input.Height + PadTop + PadBottom;
 
     public int PaddedWidth => Input.Width + PadLeft + PadRight;
@@ -72,4 +75,47 @@ internal sealed record FlattenLayerSpec(int Index, string Name, Shape Input, Sha
     : LayerSpec(Index, Name, Input, Output)
 {
     public override string KerasType => "Flatten";
+}
+
+/// <summary>Token ids to vectors: a lookup in a [inputDim, outputDim] table. With MaskZero, id 0 marks padding.</summary>
+internal sealed record EmbeddingLayerSpec(
+    int Index,
+    string Name,
+    Shape Input,
+    Shape Output,
+    int InputDim,
+    int OutputDim,
+    bool MaskZero) : LayerSpec(Index, Name, Input, Output)
+{
+    public override string KerasType => "Embedding";
+
+    public override int ParameterCount => InputDim * OutputDim;
+}
+
+/// <summary>
+/// A Keras LSTM: gates in the order i, f, c, o; kernel [in, 4·units], recurrent kernel [units, 4·units] and bias
+/// [4·units]. <see cref="Masked"/> means an Embedding with MaskZero feeds the network, so padded steps carry the state.
+/// </summary>
+internal sealed record LstmLayerSpec(
+    int Index,
+    string Name,
+    Shape Input,
+    Shape Output,
+    int Units,
+    bool ReturnSequences,
+    bool Masked) : LayerSpec(Index, Name, Input, Output)
+{
+    public override string KerasType => "LSTM";
+
+    public int Steps => Input.Steps;
+
+    public int Features => Input.Channels;
+
+    public int Gates => 4 * Units;
+
+    public int KernelLength => Features * Gates;
+
+    public int RecurrentLength => Units * Gates;
+
+    public override int ParameterCount => KernelLength + RecurrentLength + Gates;
 }

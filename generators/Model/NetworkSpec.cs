@@ -18,6 +18,9 @@ internal sealed record NetworkSpec(
     OptimizerSpec Optimizer)
 {
     public Shape Output => Layers[Layers.Count - 1].Output;
+
+    /// <summary>The element type of one sample in the generated API: token ids or floats.</summary>
+    public string InputType => Input.Kind == ShapeKind.Tokens ? "int" : "float";
 }
 
 internal sealed record LossSpec(LossKind Kind, bool FromLogits);
@@ -29,4 +32,6 @@ internal sealed record OptimizerSpec(
     float Beta1,
     float Beta2,
     float Epsilon,
-    float Momentum);
+    float Momentum,
+    float ClipNorm,
+    float GlobalClipNorm);

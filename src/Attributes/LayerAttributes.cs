@@ -74,6 +74,47 @@ public sealed class DenseAttribute : LayerAttribute
     public Activation Activation { get; set; } = Activation.Linear;
 }
 
+/// <summary>
+/// Maps token ids to learned vectors: a table laid out [inputDim, outputDim] as in Keras, initialised uniform in
+/// [-0.05, 0.05]. It must come right after <see cref="SequenceInputAttribute"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class EmbeddingAttribute : LayerAttribute
+{
+    public EmbeddingAttribute(int inputDim, int outputDim)
+    {
+        InputDim = inputDim;
+        OutputDim = outputDim;
+    }
+
+    /// <summary>The vocabulary size: ids run from 0 to inputDim - 1.</summary>
+    public int InputDim { get; }
+
+    public int OutputDim { get; }
+
+    /// <summary>When true, id 0 is padding: LSTMs carry their state and output unchanged over such steps, as Keras.</summary>
+    public bool MaskZero { get; set; }
+}
+
+/// <summary>
+/// A Keras LSTM: gates i, f, c, o with sigmoid recurrent activation and tanh activation; kernel [in, 4·units],
+/// recurrent kernel [units, 4·units], bias [4·units]; glorot_uniform kernel, orthogonal recurrent kernel, zero bias but
+/// ones for the forget gate.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LstmAttribute : LayerAttribute
+{
+    public LstmAttribute(int units)
+    {
+        Units = units;
+    }
+
+    public int Units { get; }
+
+    /// <summary>When true the layer outputs every step's hidden state (steps, units); otherwise only the last.</summary>
+    public bool ReturnSequences { get; set; }
+}
+
 /// <summary>Activation functions applied after a layer.</summary>
 public enum Activation
 {

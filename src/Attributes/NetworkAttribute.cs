@@ -16,7 +16,10 @@ public sealed class NetworkAttribute : Attribute
     public int Seed { get; set; }
 }
 
-/// <summary>The shape of one sample: channels-last images <c>(height, width, channels)</c> or vectors <c>(length)</c>.</summary>
+/// <summary>
+/// The shape of one float sample: channels-last images <c>(height, width, channels)</c>, sequences
+/// <c>(steps, features)</c> for recurrent layers, or vectors <c>(length)</c>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class InputAttribute : Attribute
 {
@@ -25,10 +28,30 @@ public sealed class InputAttribute : Attribute
         Shape = new[] { height, width, channels };
     }
 
+    public InputAttribute(int steps, int features)
+    {
+        Shape = new[] { steps, features };
+    }
+
     public InputAttribute(int length)
     {
         Shape = new[] { length };
     }
 
     public int[] Shape { get; }
+}
+
+/// <summary>
+/// Samples are sequences of <c>length</c> integer token ids; an <see cref="EmbeddingAttribute"/> must
+/// follow. The generated members then take <c>ReadOnlySpan&lt;int&gt;</c> inputs.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class SequenceInputAttribute : Attribute
+{
+    public SequenceInputAttribute(int length)
+    {
+        Length = length;
+    }
+
+    public int Length { get; }
 }

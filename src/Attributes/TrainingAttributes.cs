@@ -35,6 +35,12 @@ public sealed class AdamAttribute : Attribute
     public float Beta2 { get; set; } = 0.999f;
 
     public float Epsilon { get; set; } = 1e-7f;
+
+    /// <summary>Keras' clipnorm: each parameter tensor's gradient is scaled down to this norm if longer. 0 = off.</summary>
+    public float ClipNorm { get; set; }
+
+    /// <summary>Keras' global_clipnorm: all gradients together are scaled down to this norm if longer. 0 = off.</summary>
+    public float GlobalClipNorm { get; set; }
 }
 
 /// <summary>Stochastic gradient descent with optional momentum, Keras' update rule.</summary>
@@ -44,4 +50,10 @@ public sealed class SgdAttribute : Attribute
     public float LearningRate { get; set; } = 0.01f;
 
     public float Momentum { get; set; }
+
+    /// <summary>Keras' clipnorm: each parameter tensor's gradient is scaled down to this norm if longer. 0 = off.</summary>
+    public float ClipNorm { get; set; }
+
+    /// <summary>Keras' global_clipnorm: all gradients together are scaled down to this norm if longer. 0 = off.</summary>
+    public float GlobalClipNorm { get; set; }
 }

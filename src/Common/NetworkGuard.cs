@@ -84,4 +84,20 @@ public static class NetworkGuard
 
         return count;
     }
+
+    /// <summary>Every token id must name a row of the embedding table: [0, vocabulary).</summary>
+    public static void CheckTokens(ReadOnlySpan<int> tokens, int sequenceLength, int vocabulary, string parameterName)
+    {
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            if ((uint)tokens[i] >= (uint)vocabulary)
+            {
+                throw new ArgumentOutOfRangeException(
+                    parameterName,
+                    tokens[i],
+                    $"Sample {i / sequenceLength}, position {i % sequenceLength}: token id {tokens[i]} is outside the " +
+                    $"vocabulary [0, {vocabulary}).");
+            }
+        }
+    }
 }

@@ -14,10 +14,11 @@ public static class OptimizerKernels
     /// <summary>
     /// One Adam step, Keras' rule: m += (g - m)(1 - b1); v += (g² - v)(1 - b2); p -= alpha·m / (sqrt(v) + eps),
     /// where the caller folds the bias corrections into <paramref name="alpha"/>.
+    /// Gradients are multiplied by <paramref name="gradientScale"/> first (gradient clipping passes its factor here).
     /// </summary>
     public static void AdamStep(
         Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> m, Span<float> v,
-        float alpha, float beta1, float beta2, float epsilon)
+        float alpha, float beta1, float beta2, float epsilon, float gradientScale = 1f)
     {
         int n = parameters.Length;
         if (gradients.Length != n || m.Length != n || v.Length != n)
@@ -35,7 +36,7 @@ public static class OptimizerKernels
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector512<float> gi = Vector512.LoadUnsafe(ref g, (nuint)i);
+                Vector512<float> gi = Vector512.LoadUnsafe(ref g, (nuint)i) * gradientScale;
                 Vector512<float> mi = Vector512.LoadUnsafe(ref mm, (nuint)i);
                 Vector512<float> vi = Vector512.LoadUnsafe(ref vv, (nuint)i);
                 mi += (gi - mi) * oneMinusB1;
@@ -50,7 +51,7 @@ public static class OptimizerKernels
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> gi = Vector256.LoadUnsafe(ref g, (nuint)i);
+                Vector256<float> gi = Vector256.LoadUnsafe(ref g, (nuint)i) * gradientScale;
                 Vector256<float> mi = Vector256.LoadUnsafe(ref mm, (nuint)i);
                 Vector256<float> vi = Vector256.LoadUnsafe(ref vv, (nuint)i);
                 mi += (gi - mi) * oneMinusB1;
@@ -65,7 +66,7 @@ public static class OptimizerKernels
         {
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                Vector128<float> gi = Vector128.LoadUnsafe(ref g, (nuint)i);
+                Vector128<float> gi = Vector128.LoadUnsafe(ref g, (nuint)i) * gradientScale;
                 Vector128<float> mi = Vector128.LoadUnsafe(ref mm, (nuint)i);
                 Vector128<float> vi = Vector128.LoadUnsafe(ref vv, (nuint)i);
                 mi += (gi - mi) * oneMinusB1;
@@ -80,7 +81,7 @@ public static class OptimizerKernels
         // The scalar reference, and the tail of the vector loops.
         for (; i < n; i++)
         {
-            float gi = Unsafe.Add(ref g, i);
+            float gi = Unsafe.Add(ref g, i) * gradientScale;
             float mi = Unsafe.Add(ref mm, i);
             float vi = Unsafe.Add(ref vv, i);
             mi += (gi - mi) * oneMinusB1;
@@ -92,8 +93,10 @@ public static class OptimizerKernels
     }
 
     /// <summary>Plain SGD, Keras' rule without momentum: p -= lr·g.</summary>
-    public static void SgdStep(Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate)
+    public static void SgdStep(
+        Span<float> parameters, ReadOnlySpan<float> gradients, float learningRate, float gradientScale = 1f)
     {
+        learningRate *= gradientScale;
         if (gradients.Length != parameters.Length)
         {
             throw new ArgumentException("Parameters and gradients must have the same length.");
@@ -128,8 +131,10 @@ public static class OptimizerKernels
 
     /// <summary>SGD with momentum, Keras' rule: velocity = momentum·velocity - lr·g; p += velocity.</summary>
     public static void SgdMomentumStep(
-        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity, float learningRate, float momentum)
+        Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> velocity, float learningRate, float momentum,
+        float gradientScale = 1f)
     {
+        learningRate *= gradientScale;
         if (gradients.Length != parameters.Length || velocity.Length != parameters.Length)
         {
             throw new ArgumentException("Parameters, gradients and velocity must have the same length.");

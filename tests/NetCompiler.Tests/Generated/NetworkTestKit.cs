@@ -34,9 +34,10 @@ internal static class NetworkTestKit
     /// Compares every analytic gradient at <paramref name="indices"/> with a central difference of the loss
     /// computed by <c>ComputeLoss</c>. Returns a description of the worst mismatch, or null when all agree.
     /// </summary>
-    public static string? CheckGradients(
-        INetwork<float> network, float[] inputs, int[] labels, int[] indices, float step = 1e-3f,
+    public static string? CheckGradients<TInput>(
+        INetwork<TInput> network, TInput[] inputs, int[] labels, int[] indices, float step = 1e-3f,
         float absoluteTolerance = 2e-3f, float relativeTolerance = 2e-2f)
+        where TInput : unmanaged
     {
         network.ComputeGradients(inputs, labels);
         float[] analytic = network.Gradients.ToArray();
@@ -70,7 +71,8 @@ internal static class NetworkTestKit
         return worst is null ? null : $"{failures} of {indices.Length} gradients differ; worst at {worst}";
     }
 
-    private static double CentralDifference(INetwork<float> network, float[] inputs, int[] labels, int index, float h)
+    private static double CentralDifference<TInput>(INetwork<TInput> network, TInput[] inputs, int[] labels, int index, float h)
+        where TInput : unmanaged
     {
         float original = network.Parameters[index];
         network.Parameters[index] = original + h;

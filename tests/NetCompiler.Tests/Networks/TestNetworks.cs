@@ -93,3 +93,44 @@ public partial class FiveByFivePoolCnn;
 [Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
 [Adam]
 public partial class FiveByFiveSamePoolCnn;
+
+/// <summary>Token ids through an embedding into an LSTM, with per-tensor gradient clipping.</summary>
+[Network(BatchSize = 3, Seed = 12)]
+[SequenceInput(5)]
+[Embedding(11, 4)]
+[Lstm(6)]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam(ClipNorm = 1.0f)]
+public partial class TokenLstm;
+
+/// <summary>Two stacked LSTMs over masked (zero-padded) token sequences.</summary>
+[Network(BatchSize = 3, Seed = 13)]
+[SequenceInput(4)]
+[Embedding(9, 3, MaskZero = true)]
+[Lstm(5, ReturnSequences = true)]
+[Lstm(7)]
+[Dense(4, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam(GlobalClipNorm = 0.5f)]
+public partial class MaskedStackedLstm;
+
+/// <summary>Float sequences (sensor data) into an LSTM that returns every step, then Dense per step and Flatten.</summary>
+[Network(BatchSize = 2, Seed = 14)]
+[Input(4, 3)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(6, Activation = Activation.Tanh)]
+[Flatten]
+[Dense(3)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Sgd(LearningRate = 0.1f)]
+public partial class SensorLstm;
+
+/// <summary>One unit over two steps, for values worked out by hand.</summary>
+[Network(BatchSize = 1, Seed = 1)]
+[Input(2, 1)]
+[Lstm(1)]
+[Dense(2, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Sgd]
+public partial class TinyLstm;
