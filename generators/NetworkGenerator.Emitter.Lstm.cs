@@ -105,21 +105,19 @@ public sealed partial class NetworkGenerator
 
                 w.WriteLine();
                 w.WriteLine("// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).");
+                w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), {g4});");
+                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
+                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
+                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
                 using (w.Block($"for (int k = 0; k < {u}; k++)"))
                 {
-                    w.WriteLine("ref float gi = ref Unsafe.Add(ref gates, g + k);");
-                    w.WriteLine($"ref float gf = ref Unsafe.Add(ref gates, g + {u} + k);");
-                    w.WriteLine($"ref float gc = ref Unsafe.Add(ref gates, g + {2 * u} + k);");
-                    w.WriteLine($"ref float go = ref Unsafe.Add(ref gates, g + {3 * u} + k);");
-                    w.WriteLine("gi = 1f / (1f + MathF.Exp(-gi));");
-                    w.WriteLine("gf = 1f / (1f + MathF.Exp(-gf));");
-                    w.WriteLine("gc = MathF.Tanh(gc);");
-                    w.WriteLine("go = 1f / (1f + MathF.Exp(-go));");
                     w.WriteLine($"float previous = t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f;");
-                    w.WriteLine("float c = gf * previous + gi * gc;");
-                    w.WriteLine("Unsafe.Add(ref cell, h + k) = c;");
-                    w.WriteLine("Unsafe.Add(ref hidden, h + k) = go * MathF.Tanh(c);");
+                    w.WriteLine($"Unsafe.Add(ref cell, h + k) = gateValues[{u} + k] * previous + gateValues[k] * gateValues[{2 * u} + k];");
                 }
+
+                w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), {u});");
+                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), {u}), hiddenValues);");
+                w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
             }
         }
 

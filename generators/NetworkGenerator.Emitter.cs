@@ -65,7 +65,7 @@ public sealed partial class NetworkGenerator
 
             public string CellGradient => Field("CellGradient");
 
-            private string Field(string name) => "_" + char.ToLowerInvariant(Prefix[0]) + Prefix.Substring(1) + name;
+            public string Field(string name) => "_" + char.ToLowerInvariant(Prefix[0]) + Prefix.Substring(1) + name;
         }
 
         public static string Emit(NetworkSpec spec)
@@ -110,6 +110,8 @@ public sealed partial class NetworkGenerator
                 w.WriteLine();
                 EmitPublicMembers(w, model);
                 w.WriteLine();
+                EmitStreamingMembers(w, model);
+                w.WriteLine();
                 EmitTraining(w, model);
                 w.WriteLine();
                 EmitSerialization(w, model);
@@ -120,6 +122,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine();
                 EmitBackward(w, model);
                 EmitLayerKernels(w, model);
+                EmitStreamingKernels(w, model);
                 w.WriteLine();
                 w.WriteLine("private static ref float Slot(float[] buffer, int sample, int length) =>");
                 w.WriteLine("    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);");
@@ -316,6 +319,7 @@ public sealed partial class NetworkGenerator
                 }
             }
 
+            EmitStreamingFields(w, m);
             if (m.Layers[0] is EmbeddingLayerSpec { MaskZero: true })
             {
                 w.WriteLine("// 1 where a token is real, 0 where it is padding (id 0); LSTMs carry their state over padding.");
@@ -390,8 +394,8 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>");
             w.WriteLine($"public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>({m.LastOutput}, 0, _outputCount * OutputLength);");
             w.WriteLine();
-            w.WriteLine("/// <summary>The number of optimizer steps taken so far.</summary>");
-            w.WriteLine("public long Step => _step;");
+            w.WriteLine("/// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>");
+            w.WriteLine("public long Iterations => _step;");
             w.WriteLine();
             using (w.Block($"public void Forward(ReadOnlySpan<{t}> input, Span<float> output)"))
             {

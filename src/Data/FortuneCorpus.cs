@@ -88,10 +88,12 @@ public static class FortuneCorpus
     /// </summary>
     /// <param name="directory">The folder of the files; null means <see cref="DebianDirectory"/>.</param>
     /// <param name="categories">File names, such as <see cref="DefaultCategories"/>; each one is a class.</param>
-    /// <exception cref="ArgumentException">The list is empty, repeats a name, or a name is not a plain file name.</exception>
+    /// <exception cref="ArgumentException">
+    /// The list is empty, repeats a name, or a name is not a plain file name.
+    /// </exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file is missing; the message names it.</exception>
-    /// <exception cref="InvalidDataException">A file is not text, or holds no fortune; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is not text or holds no fortune; the message names it.</exception>
     public static LabelledTexts Load(string? directory, IReadOnlyList<string> categories)
     {
         ArgumentNullException.ThrowIfNull(categories);

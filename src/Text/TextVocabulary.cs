@@ -211,7 +211,9 @@ public sealed class TextVocabulary
     /// The word with id <paramref name="id"/>; <see cref="PaddingToken"/> for 0 and <see cref="OutOfVocabularyToken"/>
     /// for 1.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="id"/> is not in [0, <see cref="Size"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="id"/> is not in [0, <see cref="Size"/>).
+    /// </exception>
     public string WordOf(int id)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(id);
@@ -308,7 +310,9 @@ public sealed class TextVocabulary
     /// </summary>
     private static ReadOnlySpan<char> Fold(ReadOnlySpan<char> word, Span<char> stackBuffer)
     {
-        Span<char> folded = word.Length <= stackBuffer.Length ? stackBuffer.Slice(0, word.Length) : new char[word.Length];
+        Span<char> folded = word.Length <= stackBuffer.Length
+            ? stackBuffer.Slice(0, word.Length)
+            : new char[word.Length];
         word.ToLowerInvariant(folded);
         folded.Replace('\u2019', '\'');
         return folded;

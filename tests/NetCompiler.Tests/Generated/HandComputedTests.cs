@@ -59,7 +59,7 @@ public sealed class HandComputedTests
             }
         }
 
-        Assert.Equal(3, network.Step);
+        Assert.Equal(3, network.Iterations);
     }
 
     [Fact]

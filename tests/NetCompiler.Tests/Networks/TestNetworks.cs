@@ -134,3 +134,14 @@ public partial class SensorLstm;
 [Loss(LossFunction.SparseCategoricalCrossEntropy)]
 [Sgd]
 public partial class TinyLstm;
+
+/// <summary>A streamable chain: Dense per step, two stacked LSTMs and a classifier, on float sequences.</summary>
+[Network(BatchSize = 2, Seed = 15)]
+[Input(6, 3)]
+[Dense(4, Activation = Activation.Tanh)]
+[Lstm(5, ReturnSequences = true)]
+[Lstm(4)]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class StreamingLstm;

@@ -1,0 +1,168 @@
+using System.Linq;
+using NetCompiler.Generators.Helpers;
+using NetCompiler.Generators.Model;
+
+namespace NetCompiler.Generators;
+
+public sealed partial class NetworkGenerator
+{
+    private static partial class Emitter
+    {
+        // Streaming for models on float sequences: Step advances every LSTM by one time step and keeps its state between
+        // calls (real-time audio and sensor use). Feeding a whole sequence step by step gives what Forward gives for it.
+
+        /// <summary>
+        /// A model streams when its input is a float sequence and it is a chain of LSTMs and Dense layers: no
+        /// Flatten (which needs every step at once) and nothing on images.
+        /// </summary>
+        private static bool IsStreamable(EmitModel m) =>
+            m.Spec.Input.Kind == ShapeKind.Sequence && m.Layers.All(l => l is LstmLayerSpec || l is ConvLayerSpec { IsDense: true });
+
+        /// <summary>A Dense or input projection applied to one step: a single-pixel version of a sequence layer.</summary>
+        private static ConvLayerSpec SingleStep(ConvLayerSpec c) =>
+            c with { Input = Shape.Vector(c.Input.Channels), Output = Shape.Vector(c.Output.Channels) };
+
+        private static void EmitStreamingMembers(SourceWriter w, EmitModel m)
+        {
+            if (!IsStreamable(m))
+            {
+                return;
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Floats in one time step of the input sequence, what <see cref=\"Step\"/> takes.</summary>");
+            w.WriteLine($"public const int StepInputLength = {m.Spec.Input.Channels};");
+            w.WriteLine();
+            w.WriteLine("/// <summary>Forgets the recurrent state: the next <see cref=\"Step\"/> starts a new sequence.</summary>");
+            using (w.Block("public void ResetState()"))
+            {
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    if (m.Layers[i] is LstmLayerSpec)
+                    {
+                        w.WriteLine($"Array.Clear({m.Names[i].Field("StreamHidden")});");
+                        w.WriteLine($"Array.Clear({m.Names[i].Field("StreamCell")});");
+                    }
+                }
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Advances the recurrent state by one time step and writes the outputs the network would give if the sequence");
+            w.WriteLine("/// ended here. Steps share scratch buffers with Forward and Predict, but not state.");
+            w.WriteLine("/// </summary>");
+            using (w.Block("public void Step(ReadOnlySpan<float> input, Span<float> output)"))
+            {
+                w.WriteLine("global::NetCompiler.NetworkGuard.CheckSample(input.Length, StepInputLength, nameof(input));");
+                w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
+                w.WriteLine("_outputCount = 0;");
+                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                w.WriteLine("ref float current = ref MemoryMarshal.GetReference(input);");
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine();
+                    w.WriteLine($"// Layer {i + 1}: {m.Layers[i].Name} ({m.Layers[i].KerasType}), one step");
+                    switch (m.Layers[i])
+                    {
+                        case LstmLayerSpec l:
+                            string gates = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamGates")})";
+                            string hidden = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")})";
+                            w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, {gates});");
+                            w.WriteLine($"{n.Method}StepRecurrence(ref parameters, {gates}, " +
+                                $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamCell")}), {hidden});");
+                            w.WriteLine($"current = ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")});");
+                            break;
+                        case ConvLayerSpec c:
+                            string method = c.IsSinglePixel ? n.Method : n.Prefix + "Step";
+                            w.WriteLine($"{method}Forward(ref current, ref parameters, ref MemoryMarshal.GetArrayDataReference({n.Output}));");
+                            EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(0, {c.OutChannels})");
+                            w.WriteLine($"current = ref MemoryMarshal.GetArrayDataReference({n.Output});");
+                            break;
+                    }
+                }
+
+                w.WriteLine();
+                w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref current, OutputLength).CopyTo(output);");
+            }
+        }
+
+        private static void EmitStreamingFields(SourceWriter w, EmitModel m)
+        {
+            if (!IsStreamable(m))
+            {
+                return;
+            }
+
+            w.WriteLine("// The recurrent state Step keeps between calls, and its scratch gates.");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.Layers[i] is LstmLayerSpec l)
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"private readonly float[] {n.Field("StreamHidden")} = new float[{l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.Field("StreamCell")} = new float[{l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.Field("StreamGates")} = new float[{l.Gates}];");
+                }
+            }
+        }
+
+        private static void EmitStreamingKernels(SourceWriter w, EmitModel m)
+        {
+            if (!IsStreamable(m))
+            {
+                return;
+            }
+
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                LayerNames n = m.Names[i];
+                switch (m.Layers[i])
+                {
+                    case LstmLayerSpec l:
+                        w.WriteLine();
+                        EmitConvForward(w, SingleStep(Projection(l)), n with { Method = n.Prefix + "StepProjection" });
+                        w.WriteLine();
+                        EmitLstmStep(w, l, n);
+                        break;
+                    case ConvLayerSpec { IsSinglePixel: false } c:
+                        w.WriteLine();
+                        EmitConvForward(w, SingleStep(c), n with { Method = n.Prefix + "Step" });
+                        break;
+                }
+            }
+        }
+
+        /// <summary>One LSTM step on kept state: the same arithmetic as one iteration of the recurrence.</summary>
+        private static void EmitLstmStep(SourceWriter w, LstmLayerSpec l, LayerNames n)
+        {
+            int u = l.Units, g4 = l.Gates;
+            w.WriteLine($"/// <summary>{l.Name}: one step, updating <paramref name=\"cell\"/> and <paramref name=\"hidden\"/> in place.</summary>");
+            using (w.Block($"private static void {n.Method}StepRecurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)"))
+            {
+                EmitFlavorChain(w, f => EmitReduction(w, f, new Reduction
+                {
+                    Channels = g4,
+                    InitReference = "gates",
+                    Loops = new[] { $"for (int r = 0; r < {u}; r++)" },
+                    Multiplier = _ => "Unsafe.Add(ref hidden, r)",
+                    RowReference = "parameters",
+                    RowIndex = $"{n.RecurrentOffset} + r * {g4}",
+                    StoreReference = "gates",
+                }));
+                w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan(ref gates, {g4});");
+                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
+                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
+                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
+                using (w.Block($"for (int k = 0; k < {u}; k++)"))
+                {
+                    w.WriteLine($"Unsafe.Add(ref cell, k) = gateValues[{u} + k] * Unsafe.Add(ref cell, k) + gateValues[k] * gateValues[{2 * u} + k];");
+                }
+
+                w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, {u});");
+                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, {u}), hiddenValues);");
+                w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
+            }
+        }
+    }
+}
