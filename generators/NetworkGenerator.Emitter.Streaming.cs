@@ -29,7 +29,6 @@ public sealed partial class NetworkGenerator
                 return;
             }
 
-            w.WriteLine();
             w.WriteLine("/// <summary>Floats in one time step of the input sequence, what <see cref=\"Step\"/> takes.</summary>");
             w.WriteLine($"public const int StepInputLength = {m.Spec.Input.Channels};");
             w.WriteLine();
@@ -85,6 +84,8 @@ public sealed partial class NetworkGenerator
                 w.WriteLine();
                 w.WriteLine("MemoryMarshal.CreateReadOnlySpan(ref current, OutputLength).CopyTo(output);");
             }
+
+            w.WriteLine();
         }
 
         private static void EmitStreamingFields(SourceWriter w, EmitModel m)

@@ -111,7 +111,6 @@ public sealed partial class NetworkGenerator
                 EmitPublicMembers(w, model);
                 w.WriteLine();
                 EmitStreamingMembers(w, model);
-                w.WriteLine();
                 EmitTraining(w, model);
                 w.WriteLine();
                 EmitSerialization(w, model);
@@ -462,6 +461,13 @@ public sealed partial class NetworkGenerator
             using (w.Block($"public float TrainBatch(ReadOnlySpan<{t}> inputs, ReadOnlySpan<int> labels)"))
             {
                 w.WriteLine("float loss = ComputeGradients(inputs, labels);");
+                w.WriteLine("// A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.");
+                using (w.Block("if (!global::NetCompiler.NetworkGuard.IsFinite(loss, _gradients))"))
+                {
+                    w.WriteLine("return float.IsFinite(loss) ? float.NaN : loss;");
+                }
+
+                w.WriteLine();
                 w.WriteLine("_step++;");
                 bool clips = o.ClipNorm > 0 || o.GlobalClipNorm > 0;
                 if (clips)

@@ -65,14 +65,10 @@ public sealed partial class NetworkGenerator
                         DiagnosticDescriptors.NotPartial, classLocation, className, $" and so must its containing type '{outer.Name}'"));
                 }
 
-                if (outer.IsGenericType)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNetwork, classLocation, className));
-                }
-
                 containingTypes.Insert(0, TypeKeyword(outer) + " " + outer.Name);
             }
 
+            // IsGenericType is also true inside a generic outer type, which is just as impossible to compile.
             if (symbol.IsGenericType)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericNetwork, classLocation, className));
@@ -152,7 +148,7 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
-            List<LayerSpec>? specs = ParseLayers(layers, inputShape.Value, diagnostics, ct);
+            List<LayerSpec>? specs = ParseLayers(layers, inputShape.Value, System.Math.Max(batchSize, 1), network!, className, diagnostics, ct);
             LossSpec? lossSpec = ParseLoss(loss, network!, className, specs, diagnostics, ct);
             OptimizerSpec? optimizer = ParseOptimizer(adam, sgd, network!, className, diagnostics, ct);
             if (specs is null || lossSpec is null || optimizer is null)
@@ -216,8 +212,10 @@ public sealed partial class NetworkGenerator
         }
 
         private static List<LayerSpec>? ParseLayers(
-            List<AttributeData> layers, Shape input, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+            List<AttributeData> layers, Shape input, int batchSize, AttributeData network, string className,
+            List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
+            long totalParameters = 0;
             var specs = new List<LayerSpec>();
             var nameCounts = new Dictionary<string, int>();
             Shape current = input;
@@ -246,6 +244,16 @@ public sealed partial class NetworkGenerator
                 };
                 if (spec is null)
                 {
+                    return null;
+                }
+
+                // Sizes are ints in generated code: check them in long arithmetic before anything multiplies them.
+                string? tooLarge = TooLarge(spec, batchSize, ref totalParameters);
+                if (tooLarge is not null)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModelTooLarge, LocationOf(network, ct), className,
+                        "more than " + (MaxElements * 4).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                        $"{display}: {tooLarge}"));
                     return null;
                 }
 
@@ -297,7 +305,9 @@ public sealed partial class NetworkGenerator
             if (!Window(input, kh, kw, stride, padding, out int oh, out int ow, out int top, out int left, out int bottom, out int right))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerDoesNotFitInput, location, index + 1, "Conv2D", input,
-                    $"the {kh}x{kw} kernel is larger than the {input.Height}x{input.Width} input with valid padding"));
+                    padding == PaddingKind.Valid
+                        ? $"the {kh}x{kw} kernel is larger than the {input.Height}x{input.Width} input with valid padding"
+                        : $"the {kh}x{kw} kernel with stride {stride} would need more padding than an array can hold"));
                 return null;
             }
 
@@ -436,6 +446,43 @@ public sealed partial class NetworkGenerator
             return new FlattenLayerSpec(index, string.Empty, input, Shape.Vector(input.Length));
         }
 
+        /// <summary>The most elements one generated array may hold (the runtime's array limit, rounded down).</summary>
+        private const long MaxElements = 0x7FFF_FFC0;
+
+        /// <summary>What about a layer would not fit the generated code's int sizes and arrays, or null.</summary>
+        private static string? TooLarge(LayerSpec spec, long batch, ref long totalParameters)
+        {
+            static long Length(Shape s) => (long)s.Height * s.Width * s.Channels;
+            long largest = batch * System.Math.Max(Length(spec.Input), Length(spec.Output));
+            long parameters = 0;
+            switch (spec)
+            {
+                case ConvLayerSpec c:
+                    parameters = (long)c.KernelHeight * c.KernelWidth * c.InChannels * c.OutChannels + c.OutChannels;
+                    long padded = ((long)c.Input.Height + c.PadTop + c.PadBottom) * ((long)c.Input.Width + c.PadLeft + c.PadRight);
+                    largest = System.Math.Max(largest, batch * padded * c.InChannels);
+                    break;
+                case EmbeddingLayerSpec e:
+                    parameters = (long)e.InputDim * e.OutputDim;
+                    break;
+                case LstmLayerSpec l:
+                    long gates = 4L * l.Units;
+                    parameters = (long)l.Features * gates + l.Units * gates + gates;
+                    largest = System.Math.Max(largest, batch * l.Steps * gates);
+                    break;
+            }
+
+            totalParameters += parameters;
+            if (largest > MaxElements)
+            {
+                return $"a buffer of {largest:N0} elements for a batch would not fit in an array";
+            }
+
+            return parameters > MaxElements || totalParameters > MaxElements
+                ? $"{totalParameters:N0} parameters would not fit in an array"
+                : null;
+        }
+
         /// <summary>
         /// Keras' output size and padding for a window: valid floors, same gives ceil(input / stride) and puts the
         /// odd padding pixel at the bottom and right.
@@ -447,19 +494,25 @@ public sealed partial class NetworkGenerator
             top = left = bottom = right = 0;
             if (padding == PaddingKind.Valid)
             {
-                outHeight = input.Height >= kh ? (input.Height - kh) / stride + 1 : 0;
-                outWidth = input.Width >= kw ? (input.Width - kw) / stride + 1 : 0;
+                outHeight = input.Height >= kh ? (int)(((long)input.Height - kh) / stride + 1) : 0;
+                outWidth = input.Width >= kw ? (int)(((long)input.Width - kw) / stride + 1) : 0;
                 return outHeight > 0 && outWidth > 0;
             }
 
-            outHeight = (input.Height + stride - 1) / stride;
-            outWidth = (input.Width + stride - 1) / stride;
-            int padHeight = Math.Max((outHeight - 1) * stride + kh - input.Height, 0);
-            int padWidth = Math.Max((outWidth - 1) * stride + kw - input.Width, 0);
-            top = padHeight / 2;
-            bottom = padHeight - top;
-            left = padWidth / 2;
-            right = padWidth - left;
+            // In long arithmetic: a stride or kernel near int.MaxValue must not wrap (Keras gives 1 output then).
+            outHeight = (int)(((long)input.Height + stride - 1) / stride);
+            outWidth = (int)(((long)input.Width + stride - 1) / stride);
+            long padHeight = Math.Max((long)(outHeight - 1) * stride + kh - input.Height, 0);
+            long padWidth = Math.Max((long)(outWidth - 1) * stride + kw - input.Width, 0);
+            if (padHeight > int.MaxValue / 2 || padWidth > int.MaxValue / 2)
+            {
+                return false;
+            }
+
+            top = (int)(padHeight / 2);
+            bottom = (int)(padHeight - top);
+            left = (int)(padWidth / 2);
+            right = (int)(padWidth - left);
             return true;
         }
 

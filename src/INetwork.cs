@@ -45,7 +45,12 @@ public interface INetwork<TInput>
     /// <summary>Fills <see cref="Gradients"/> for 1..BatchSize samples and returns their mean loss.</summary>
     float ComputeGradients(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> labels);
 
-    /// <summary>Computes gradients, then takes one optimizer step; returns the mean loss before the step.</summary>
+    /// <summary>
+    /// Computes gradients, then takes one optimizer step; returns the mean loss before the step. When the loss or a
+    /// gradient is NaN or infinite (a bad input, or divergence) it takes no step, leaves the parameters and the
+    /// optimizer state as they were, and returns a non-finite value (that loss, or NaN when only a gradient was not
+    /// finite) so the caller can tell.
+    /// </summary>
     float TrainBatch(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> labels);
 
     /// <summary>The mean loss of 1..BatchSize samples without touching gradients; <see cref="Outputs"/> holds them.</summary>

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.Intrinsics;
 using System.Threading;
 using NetCompiler;
+using NetCompiler.Samples;
 using static System.FormattableString;
 
 namespace FashionMnistSample;
@@ -109,7 +109,7 @@ internal static class Program
                 ? Invariant($", at most {options.MaxBatchesPerEpoch} batches per epoch")
                 : string.Empty) +
             Invariant($", weight seed {networkSeed}, shuffle seed {fitOptions.ShuffleSeed}"));
-        Console.WriteLine($"SIMD:     vector widths accelerated: {AcceleratedWidths()}");
+        Console.WriteLine($"SIMD:     vector widths accelerated: {VectorSupport.AcceleratedWidths()}");
         Console.WriteLine();
         Console.WriteLine(FashionCnn.Summary);
         Console.WriteLine(Invariant($"FashionCnn.ParameterCount = {FashionCnn.ParameterCount:N0}"));
@@ -268,18 +268,6 @@ internal static class Program
             .Where(name => !File.Exists(Path.Combine(directory, name)) &&
                 !File.Exists(Path.Combine(directory, name + ".gz")))
             .ToArray();
-    }
-
-    private static string AcceleratedWidths()
-    {
-        string[] widths =
-        {
-            Vector512.IsHardwareAccelerated ? "512" : string.Empty,
-            Vector256.IsHardwareAccelerated ? "256" : string.Empty,
-            Vector128.IsHardwareAccelerated ? "128" : string.Empty,
-        };
-        string list = string.Join(", ", widths.Where(w => w.Length > 0));
-        return list.Length > 0 ? list + " bits" : "none (scalar code)";
     }
 
     /// <summary>Reports an error on stderr with a suggested fix, and returns the exit code to use.</summary>

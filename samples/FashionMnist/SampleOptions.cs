@@ -1,5 +1,4 @@
-using System;
-using System.Globalization;
+using static NetCompiler.Samples.CommandLine;
 
 namespace FashionMnistSample;
 
@@ -48,16 +47,7 @@ internal sealed class SampleOptions
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
-            // Both "--epochs 3" and "--epochs=3" are accepted, as most command-line tools do.
-            string arg = args[i];
-            string? inlineValue = null;
-            int equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                inlineValue = arg.Substring(equals + 1);
-                arg = arg.Substring(0, equals);
-            }
-
+            string arg = SplitInlineValue(args[i], out string? inlineValue);
             switch (arg)
             {
                 case "--help" or "-h" or "-?":
@@ -94,49 +84,5 @@ internal sealed class SampleOptions
         }
 
         return options;
-    }
-
-    private static string? TakeValue(string[] args, ref int i, string name, string? inlineValue, ref string? error)
-    {
-        if (inlineValue is not null)
-        {
-            if (inlineValue.Length == 0)
-            {
-                error = $"{name} needs a value, for example {name}=VALUE.";
-                return null;
-            }
-
-            return inlineValue;
-        }
-
-        if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-        {
-            error = $"{name} needs a value, for example {name} VALUE.";
-            return null;
-        }
-
-        i++;
-        return args[i];
-    }
-
-    private static int TakeNumber(string[] args, ref int i, string name, string? inlineValue, int minimum,
-        ref string? error)
-    {
-        string? text = TakeValue(args, ref i, name, inlineValue, ref error);
-        if (text is null)
-        {
-            return 0;
-        }
-
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
-            || value < minimum)
-        {
-            error = minimum == int.MinValue
-                ? $"{name} takes a whole number, not '{text}'."
-                : $"{name} takes a whole number of at least {minimum}, not '{text}'.";
-            return 0;
-        }
-
-        return value;
     }
 }

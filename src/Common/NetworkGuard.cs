@@ -100,4 +100,11 @@ public static class NetworkGuard
             }
         }
     }
+
+    /// <summary>
+    /// True when the loss and every gradient are finite: the check before an optimizer step. A sum of the gradients
+    /// is NaN or infinite when any of them is (or when they overflow together, which is no step to take either).
+    /// </summary>
+    public static bool IsFinite(float loss, ReadOnlySpan<float> gradients) =>
+        float.IsFinite(loss) && float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(gradients));
 }

@@ -26,4 +26,11 @@ public sealed class FitOptions
     /// smoke runs on a large dataset; with shuffling on, each epoch still sees a different subset.
     /// </summary>
     public int MaxBatchesPerEpoch { get; set; }
+
+    /// <summary>
+    /// When a batch gives a NaN or infinite loss (bad inputs, or divergence), <see langword="false"/> (the default)
+    /// stops with an exception naming the epoch and batch; <see langword="true"/> skips the batch and goes on. Either
+    /// way the network did not update on that batch.
+    /// </summary>
+    public bool SkipNonFiniteBatches { get; set; }
 }

@@ -92,6 +92,7 @@ public static class NetworkTrainer
             int samplesDone = 0;
             int correct = 0;
             long lastReportTicks = 0;
+            int skippedBatches = 0;
             for (int batch = 0; batch < batchCount; batch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -120,16 +121,23 @@ public static class NetworkTrainer
                 }
 
                 // Train, then score the outputs the network computed for this batch (before its update step).
+                // A generated network leaves its parameters untouched when the loss or a gradient is not finite, so
+                // the weights after a non-finite batch are those of the last good step.
                 float loss = network.TrainBatch(batchX, batchY);
+                if (!float.IsFinite(loss) && options.SkipNonFiniteBatches)
+                {
+                    skippedBatches++;
+                    continue;
+                }
+
                 if (!float.IsFinite(loss))
                 {
-                    // TODO: divergence always stops the fit for now; a later issue decides between stopping,
-                    // skipping the batch and restoring the last good weights, which matters for unattended runs.
                     throw new InvalidOperationException(string.Create(
                         CultureInfo.InvariantCulture,
                         $"Training diverged: TrainBatch returned a loss of {loss} in epoch {epoch + 1} of " +
-                        $"{options.Epochs}, batch {batch + 1} of {batchCount}. Try a lower learning rate, or check " +
-                        $"the inputs for NaN or infinite values."));
+                        $"{options.Epochs}, batch {batch + 1} of {batchCount}; the parameters of the last good step are kept. " +
+                        $"Try a lower learning rate, check the inputs for NaN or infinite values, or set " +
+                        $"FitOptions.SkipNonFiniteBatches to skip such batches."));
                 }
 
                 correct += CountCorrect(network.Outputs, batchY, shape.OutputLength, "TrainBatch");
@@ -162,7 +170,7 @@ public static class NetworkTrainer
 
             TimeSpan duration = stopwatch.Elapsed;
             results.Add(new EpochResult(
-                epoch + 1, epochLoss, epochAccuracy, validationLoss, validationAccuracy, duration));
+                epoch + 1, epochLoss, epochAccuracy, validationLoss, validationAccuracy, duration, skippedBatches));
             progress?.Report(new TrainingProgress(
                 epoch + 1, options.Epochs, samplesDone, samplesPerEpoch, epochLoss, epochAccuracy, duration,
                 EpochCompleted: true, validationLoss, validationAccuracy));

@@ -10,13 +10,18 @@ namespace NetCompiler;
 /// <param name="ValidationLoss">The loss on the validation data after the epoch, if any was given.</param>
 /// <param name="ValidationAccuracy">The accuracy on the validation data after the epoch, if any was given.</param>
 /// <param name="Duration">The wall time of the epoch, its validation pass included.</param>
+/// <param name="SkippedBatches">
+/// Batches skipped for a NaN or infinite loss under <see cref="FitOptions.SkipNonFiniteBatches"/>; they count in
+/// neither the loss nor the accuracy.
+/// </param>
 public sealed record EpochResult(
     int Epoch,
     float Loss,
     float Accuracy,
     float? ValidationLoss,
     float? ValidationAccuracy,
-    TimeSpan Duration);
+    TimeSpan Duration,
+    int SkippedBatches = 0);
 
 /// <summary>
 /// What <see cref="NetworkTrainer.Fit{TInput}"/> returns: one <see cref="EpochResult"/> per epoch, and the same numbers

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetCompiler.Generators.Tests.Helpers;
@@ -81,7 +80,10 @@ public sealed class IncrementalTests
         GeneratorRun first = GeneratorRunner.Run(compilation, GeneratorRunner.CreateDriver());
 
         GeneratorRun second = GeneratorRunner.Run(
-            Edit(compilation, "public static int Answer() => 42;", "public static int Answer()\n    {\n        return 41;\n    }"),
+            Edit(
+                compilation,
+                "public static int Answer() => 42;",
+                "public static int Answer()\n    {\n        return 41;\n    }"),
             first.Driver);
 
         AssertStepReasons(second, NetworkGenerator.StepNames.Parse, IncrementalStepRunReason.Unchanged);
@@ -97,7 +99,10 @@ public sealed class IncrementalTests
         GeneratorRun first = GeneratorRunner.Run(compilation, GeneratorRunner.CreateDriver());
 
         GeneratorRun second = GeneratorRunner.Run(
-            Edit(compilation, "[Dense(128, Activation = Activation.ReLU)]", "[Dense(64, Activation = Activation.ReLU)]"),
+            Edit(
+                compilation,
+                "[Dense(128, Activation = Activation.ReLU)]",
+                "[Dense(64, Activation = Activation.ReLU)]"),
             first.Driver);
 
         AssertSpecReasons(second, IncrementalStepRunReason.Modified);
@@ -147,7 +152,9 @@ public sealed class IncrementalTests
         Diagnostic before = Assert.Single(first.GeneratorDiagnostics);
         Diagnostic after = Assert.Single(second.GeneratorDiagnostics);
         Assert.Equal("NC0004", after.Id);
-        Assert.Equal(before.Location.GetLineSpan().StartLinePosition.Line + 1, after.Location.GetLineSpan().StartLinePosition.Line);
+        Assert.Equal(
+            before.Location.GetLineSpan().StartLinePosition.Line + 1,
+            after.Location.GetLineSpan().StartLinePosition.Line);
         Assert.Empty(second.Sources);
     }
 
@@ -175,7 +182,8 @@ public sealed class IncrementalTests
         SyntaxTree tree = compilation.SyntaxTrees.Single();
         string text = tree.GetText().ToString();
         Assert.Contains(oldText, text, StringComparison.Ordinal);
-        SyntaxTree edited = tree.WithChangedText(tree.GetText().Replace(text.IndexOf(oldText, StringComparison.Ordinal), oldText.Length, newText));
+        int start = text.IndexOf(oldText, StringComparison.Ordinal);
+        SyntaxTree edited = tree.WithChangedText(tree.GetText().Replace(start, oldText.Length, newText));
         return compilation.ReplaceSyntaxTree(tree, edited);
     }
 
@@ -218,7 +226,8 @@ public sealed class IncrementalTests
 
         Type type = value.GetType();
         Assert.False(
-            value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel || value is Location { IsInSource: true },
+            value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel
+                || value is Location { IsInSource: true },
             $"{path} holds a {type.FullName}");
 
         // Descriptors are static singletons shared by every run, so holding one keeps nothing alive.
@@ -240,7 +249,9 @@ public sealed class IncrementalTests
 
         for (Type? t = type; t is not null && t != typeof(object); t = t.BaseType)
         {
-            foreach (FieldInfo field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            const BindingFlags declaredFields =
+                BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+            foreach (FieldInfo field in t.GetFields(declaredFields))
             {
                 AssertNoRoslynObjects(field.GetValue(value), $"{path}.{field.Name}", seen);
             }

@@ -31,8 +31,10 @@ internal static class GeneratorRunner
         warningLevel: 9999,
         specificDiagnosticOptions: new Dictionary<string, ReportDiagnostic> { ["CS1591"] = ReportDiagnostic.Suppress });
 
-    // Loading ~170 metadata references is the slow part of a run, so it happens once for the whole test assembly.
-    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
+    // Loading ~170 references and building their symbols is the slow part of a run. Compilations derived from one
+    // empty compilation share its reference manager, so that work happens once for the whole test assembly.
+    private static readonly Lazy<CSharpCompilation> s_empty = new(() => CSharpCompilation.Create(
+        "TestAssembly", syntaxTrees: null, LoadReferences(), s_compilationOptions));
 
     /// <summary>A fresh driver for the network generator, with step tracking on and nothing written to disk.</summary>
     public static GeneratorDriver CreateDriver() =>
@@ -45,11 +47,8 @@ internal static class GeneratorRunner
                 IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     public static CSharpCompilation CreateCompilation(params string[] sources) =>
-        CSharpCompilation.Create(
-            "TestAssembly",
-            sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: $"Test{i}.cs")),
-            s_references.Value,
-            s_compilationOptions);
+        s_empty.Value.AddSyntaxTrees(
+            sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: $"Test{i}.cs")));
 
     /// <summary>Parses <paramref name="sources"/> (one file each) and runs the generator once.</summary>
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources), CreateDriver());
@@ -122,7 +121,8 @@ internal sealed class GeneratorRun
         if (Sources.Length != 1)
         {
             throw new InvalidOperationException(
-                $"expected one generated file, got {Sources.Length}: {string.Join(", ", Sources.Select(s => s.HintName))}");
+                $"expected one generated file, got {Sources.Length}: " +
+                string.Join(", ", Sources.Select(s => s.HintName)));
         }
 
         return Sources[0].SourceText.ToString();

@@ -66,7 +66,8 @@ internal static class Snapshot
         {
             if (expectedLines[i] != actualLines[i])
             {
-                return $"First difference at line {i + 1}:\n  verified: {expectedLines[i]}\n  received: {actualLines[i]}";
+                return $"First difference at line {i + 1}:\n" +
+                    $"  verified: {expectedLines[i]}\n  received: {actualLines[i]}";
             }
         }
 

@@ -122,8 +122,8 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
     public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer7Output, 0, _outputCount * OutputLength);
 
-    /// <summary>The number of optimizer steps taken so far.</summary>
-    public long Step => _step;
+    /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
+    public long Iterations => _step;
 
     public void Forward(ReadOnlySpan<float> input, Span<float> output)
     {
@@ -176,10 +176,16 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         float loss = ComputeGradients(inputs, labels);
+        // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
+        if (!global::NetCompiler.NetworkGuard.IsFinite(loss, _gradients))
+        {
+            return float.IsFinite(loss) ? float.NaN : loss;
+        }
+
         _step++;
         double correction = Math.Sqrt(1 - Math.Pow(0.999f, _step)) / (1 - Math.Pow(0.9f, _step));
         float alpha = (float)(0.001f * correction);
-        global::NetCompiler.OptimizerKernels.AdamStep(_parameters, _gradients, _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f);
+        global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount + 0, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f, 1f);
         return loss;
     }
 
@@ -326,26 +332,101 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         {
             for (int oh = 0; oh < 26; oh++)
             {
-                for (int ow = 0; ow < 26; ow++)
+                for (int ow = 0; ow < 24; ow += 6)
                 {
                     int inputPixel = (oh * 28 + ow * 1) * 1;
                     int outputPixel = (oh * 26 + ow) * 32;
                     // channels 0 to 31
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc4_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc5_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32)), acc0);
-                                acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16)), acc1);
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref input, inputPixel + 2 + kh * 28 + j);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref input, inputPixel + 3 + kh * 28 + j);
+                                var m3x16 = V512.Create(m3);
+                                float m4 = Unsafe.Add(ref input, inputPixel + 4 + kh * 28 + j);
+                                var m4x16 = V512.Create(m4);
+                                float m5 = Unsafe.Add(ref input, inputPixel + 5 + kh * 28 + j);
+                                var m5x16 = V512.Create(m5);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
+                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        V512.StoreUnsafe(V512.Max(acc3_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 96));
+                        V512.StoreUnsafe(V512.Max(acc3_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 96 + 16));
+                        V512.StoreUnsafe(V512.Max(acc4_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        V512.StoreUnsafe(V512.Max(acc4_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        V512.StoreUnsafe(V512.Max(acc5_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 160));
+                        V512.StoreUnsafe(V512.Max(acc5_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 160 + 16));
+                    }
+                }
+                // ow 24 to 25
+                {
+                    const int ow = 24;
+                    int inputPixel = (oh * 28 + ow * 1) * 1;
+                    int outputPixel = (oh * 26 + ow) * 32;
+                    // channels 0 to 31
+                    {
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 3; j++)
+                            {
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x16 = V512.Create(m1);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            }
+                        }
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
                     }
                 }
             }
@@ -354,32 +435,50 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         {
             for (int oh = 0; oh < 26; oh++)
             {
-                for (int ow = 0; ow < 26; ow++)
+                for (int ow = 0; ow < 26; ow += 2)
                 {
                     int inputPixel = (oh * 28 + ow * 1) * 1;
                     int outputPixel = (oh * 26 + ow) * 32;
                     // channels 0 to 31
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
-                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
+                        var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
+                        var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
+                        var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
+                        var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 24)), acc3);
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x8 = V256.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x8 = V256.Create(m1);
+                                var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 8));
+                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 24));
+                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                             }
                         }
-                        V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(outputPixel));
-                        V256.StoreUnsafe(V256.Max(acc1, V256.Create(0f)), ref output, (nuint)(outputPixel + 8));
-                        V256.StoreUnsafe(V256.Max(acc2, V256.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V256.StoreUnsafe(V256.Max(acc3, V256.Create(0f)), ref output, (nuint)(outputPixel + 24));
+                        V256.StoreUnsafe(V256.Max(acc0_0, V256.Create(0f)), ref output, (nuint)(outputPixel));
+                        V256.StoreUnsafe(V256.Max(acc0_1, V256.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                        V256.StoreUnsafe(V256.Max(acc0_2, V256.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V256.StoreUnsafe(V256.Max(acc0_3, V256.Create(0f)), ref output, (nuint)(outputPixel + 24));
+                        V256.StoreUnsafe(V256.Max(acc1_0, V256.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V256.StoreUnsafe(V256.Max(acc1_1, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 8));
+                        V256.StoreUnsafe(V256.Max(acc1_2, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
+                        V256.StoreUnsafe(V256.Max(acc1_3, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 24));
                     }
                 }
             }
@@ -407,15 +506,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                             for (int j = 0; j < 3; j++)
                             {
                                 float m = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 28)), acc7);
+                                var mx4 = V128.Create(m);
+                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb)), acc0);
+                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 4)), acc1);
+                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 8)), acc2);
+                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 12)), acc3);
+                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 16)), acc4);
+                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 20)), acc5);
+                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 24)), acc6);
+                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 28)), acc7);
                             }
                         }
                         V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel + cb));
@@ -467,26 +566,44 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 int sampleOutput = s * 21632;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 3; j++)
+                    for (int j = 0; j < 3; j += 3)
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
                         // channels 0 to 31
                         {
-                            var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
+                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
+                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m16 = V512.Create(m);
-                                    acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32)), acc0);
-                                    acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16)), acc1);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x16 = V512.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x16 = V512.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 28 + ow * 1) * 1);
+                                    var m2x16 = V512.Create(m2);
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32));
+                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16));
+                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                 }
                             }
-                            V512.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc1, ref gradients, (nuint)(row + 16));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
+                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 16));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + 16));
                         }
                     }
                 }
@@ -512,8 +629,55 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 int sampleOutput = s * 21632;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 3; j++)
+                    for (int j = 0; j < 2; j += 2)
                     {
+                        int row = Layer1KernelOffset + (kh * 3 + j) * 32;
+                        int tap = sampleInput + kh * 28 + j;
+                        // channels 0 to 31
+                        {
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
+                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
+                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 24));
+                            for (int oh = 0; oh < 26; oh++)
+                            {
+                                for (int ow = 0; ow < 26; ow++)
+                                {
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x8 = V256.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x8 = V256.Create(m1);
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32));
+                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 8));
+                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16));
+                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 24));
+                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                }
+                            }
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
+                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 16));
+                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 24));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 8));
+                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + 16));
+                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + 24));
+                        }
+                    }
+                    // j 2 to 2
+                    {
+                        const int j = 2;
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
                         // channels 0 to 31
@@ -527,11 +691,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                 for (int ow = 0; ow < 26; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 24)), acc3);
+                                    var mx8 = V256.Create(m);
+                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32)), acc0);
+                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 8)), acc1);
+                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16)), acc2);
+                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 24)), acc3);
                                 }
                             }
                             V256.StoreUnsafe(acc0, ref gradients, (nuint)(row));
@@ -588,15 +752,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                 for (int ow = 0; ow < 26; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 28)), acc7);
+                                    var mx4 = V128.Create(m);
+                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
+                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4)), acc1);
+                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc2);
+                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12)), acc3);
+                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc4);
+                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 20)), acc5);
+                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc6);
+                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 28)), acc7);
                                 }
                             }
                             V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
@@ -739,32 +903,139 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         {
             for (int oh = 0; oh < 11; oh++)
             {
-                for (int ow = 0; ow < 11; ow++)
+                for (int ow = 0; ow < 8; ow += 4)
                 {
                     int inputPixel = (oh * 13 + ow * 1) * 32;
                     int outputPixel = (oh * 11 + ow) * 64;
                     // channels 0 to 63
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc3_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc3_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var m16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64)), acc0);
-                                acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16)), acc1);
-                                acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32)), acc2);
-                                acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48)), acc3);
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref input, inputPixel + 96 + kh * 416 + j);
+                                var m3x16 = V512.Create(m3);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V512.StoreUnsafe(V512.Max(acc2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V512.StoreUnsafe(V512.Max(acc3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        V512.StoreUnsafe(V512.Max(acc2_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
+                        V512.StoreUnsafe(V512.Max(acc2_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
+                        V512.StoreUnsafe(V512.Max(acc3_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 192));
+                        V512.StoreUnsafe(V512.Max(acc3_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 16));
+                        V512.StoreUnsafe(V512.Max(acc3_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 32));
+                        V512.StoreUnsafe(V512.Max(acc3_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 48));
+                    }
+                }
+                // ow 8 to 10
+                {
+                    const int ow = 8;
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    // channels 0 to 63
+                    {
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
+                                var m2x16 = V512.Create(m2);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            }
+                        }
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        V512.StoreUnsafe(V512.Max(acc2_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
+                        V512.StoreUnsafe(V512.Max(acc2_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
                     }
                 }
             }
@@ -792,15 +1063,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                             for (int j = 0; j < 96; j++)
                             {
                                 float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var m8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc3);
-                                acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 32)), acc4);
-                                acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 40)), acc5);
-                                acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 48)), acc6);
-                                acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 56)), acc7);
+                                var mx8 = V256.Create(m);
+                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc1);
+                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc2);
+                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc3);
+                                acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 32)), acc4);
+                                acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 40)), acc5);
+                                acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 48)), acc6);
+                                acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 56)), acc7);
                             }
                         }
                         V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(outputPixel + cb));
@@ -838,15 +1109,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                             for (int j = 0; j < 96; j++)
                             {
                                 float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var m4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 28)), acc7);
+                                var mx4 = V128.Create(m);
+                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 4)), acc1);
+                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc2);
+                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 12)), acc3);
+                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc4);
+                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 20)), acc5);
+                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc6);
+                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 28)), acc7);
                             }
                         }
                         V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel + cb));
@@ -898,32 +1169,78 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 int sampleOutput = s * 7744;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 96; j++)
+                    for (int j = 0; j < 96; j += 4)
                     {
                         int row = Layer3KernelOffset + (kh * 96 + j) * 64;
                         int tap = sampleInput + kh * 416 + j;
                         // channels 0 to 63
                         {
-                            var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
+                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                            var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
+                            var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
+                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
+                            var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 32));
+                            var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 48));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 16));
+                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 32));
+                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 48));
+                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192));
+                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 16));
+                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 32));
+                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 48));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m16 = V512.Create(m);
-                                    acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64)), acc0);
-                                    acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 16)), acc1);
-                                    acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 32)), acc2);
-                                    acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 48)), acc3);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x16 = V512.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x16 = V512.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 13 + ow * 1) * 32);
+                                    var m2x16 = V512.Create(m2);
+                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 13 + ow * 1) * 32);
+                                    var m3x16 = V512.Create(m3);
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64));
+                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 16));
+                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                    var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 32));
+                                    acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                    acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                    acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                    acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                    var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 48));
+                                    acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                    acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                    acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                    acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                                 }
                             }
-                            V512.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc1, ref gradients, (nuint)(row + 16));
-                            V512.StoreUnsafe(acc2, ref gradients, (nuint)(row + 32));
-                            V512.StoreUnsafe(acc3, ref gradients, (nuint)(row + 48));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
+                            V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 32));
+                            V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 48));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64));
+                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + 16));
+                            V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + 32));
+                            V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + 48));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 128));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 128 + 16));
+                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 128 + 32));
+                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 128 + 48));
+                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 192));
+                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 192 + 16));
+                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 192 + 32));
+                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 192 + 48));
                         }
                     }
                 }
@@ -974,15 +1291,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                 for (int ow = 0; ow < 11; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc3);
-                                    acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32)), acc4);
-                                    acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 40)), acc5);
-                                    acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48)), acc6);
-                                    acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 56)), acc7);
+                                    var mx8 = V256.Create(m);
+                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
+                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc1);
+                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc2);
+                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc3);
+                                    acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32)), acc4);
+                                    acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 40)), acc5);
+                                    acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48)), acc6);
+                                    acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 56)), acc7);
                                 }
                             }
                             V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
@@ -1055,15 +1372,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                 for (int ow = 0; ow < 11; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 28)), acc7);
+                                    var mx4 = V128.Create(m);
+                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
+                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4)), acc1);
+                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc2);
+                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12)), acc3);
+                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc4);
+                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 20)), acc5);
+                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc6);
+                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 28)), acc7);
                                 }
                             }
                             V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
@@ -1158,7 +1475,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
             {
                 for (int oh = 0; oh < 11; oh++)
                 {
-                    for (int ow = 0; ow < 11; ow++)
+                    for (int ow = 0; ow < 6; ow += 6)
                     {
                         int source = s * 7744 + (oh * 11 + ow) * 64;
                         for (int kh = 0; kh < 3; kh++)
@@ -1169,17 +1486,120 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                 int tap = (kh * 3 + kw) * 2048;
                                 // channels 0 to 31
                                 {
-                                    var acc0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
+                                    var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
+                                    var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
+                                    var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
+                                    var acc4_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
+                                    var acc4_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
+                                    var acc5_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 160));
+                                    var acc5_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 160 + 16));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var m16 = V512.Create(m);
-                                        acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32)), acc0);
-                                        acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16)), acc1);
+                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x16 = V512.Create(m0);
+                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x16 = V512.Create(m1);
+                                        float m2 = Unsafe.Add(ref outputGradient, source + 128 + co);
+                                        var m2x16 = V512.Create(m2);
+                                        float m3 = Unsafe.Add(ref outputGradient, source + 192 + co);
+                                        var m3x16 = V512.Create(m3);
+                                        float m4 = Unsafe.Add(ref outputGradient, source + 256 + co);
+                                        var m4x16 = V512.Create(m4);
+                                        float m5 = Unsafe.Add(ref outputGradient, source + 320 + co);
+                                        var m5x16 = V512.Create(m5);
+                                        var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                        var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                        acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                                     }
-                                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 16));
+                                    V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
+                                    V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
+                                    V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
+                                    V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
+                                    V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
+                                    V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
+                                    V512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
+                                    V512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
+                                    V512.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 160));
+                                    V512.StoreUnsafe(acc5_1, ref inputGradient, (nuint)(target + 160 + 16));
+                                }
+                            }
+                        }
+                    }
+                    // ow 6 to 10
+                    {
+                        const int ow = 6;
+                        int source = s * 7744 + (oh * 11 + ow) * 64;
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int kw = 0; kw < 3; kw++)
+                            {
+                                int target = s * 5408 + ((oh * 1 + kh) * 13 + ow * 1 + kw) * 32;
+                                int tap = (kh * 3 + kw) * 2048;
+                                // channels 0 to 31
+                                {
+                                    var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
+                                    var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
+                                    var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
+                                    var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
+                                    var acc4_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
+                                    var acc4_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
+                                    for (int co = 0; co < 64; co++)
+                                    {
+                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x16 = V512.Create(m0);
+                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x16 = V512.Create(m1);
+                                        float m2 = Unsafe.Add(ref outputGradient, source + 128 + co);
+                                        var m2x16 = V512.Create(m2);
+                                        float m3 = Unsafe.Add(ref outputGradient, source + 192 + co);
+                                        var m3x16 = V512.Create(m3);
+                                        float m4 = Unsafe.Add(ref outputGradient, source + 256 + co);
+                                        var m4x16 = V512.Create(m4);
+                                        var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                        var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                    }
+                                    V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
+                                    V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
+                                    V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
+                                    V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
+                                    V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
+                                    V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
+                                    V512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
+                                    V512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
                                 }
                             }
                         }
@@ -1193,8 +1613,59 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
             {
                 for (int oh = 0; oh < 11; oh++)
                 {
-                    for (int ow = 0; ow < 11; ow++)
+                    for (int ow = 0; ow < 10; ow += 2)
                     {
+                        int source = s * 7744 + (oh * 11 + ow) * 64;
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int kw = 0; kw < 3; kw++)
+                            {
+                                int target = s * 5408 + ((oh * 1 + kh) * 13 + ow * 1 + kw) * 32;
+                                int tap = (kh * 3 + kw) * 2048;
+                                // channels 0 to 31
+                                {
+                                    var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                                    var acc0_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc0_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
+                                    var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 8));
+                                    var acc1_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc1_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 24));
+                                    for (int co = 0; co < 64; co++)
+                                    {
+                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x8 = V256.Create(m0);
+                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x8 = V256.Create(m1);
+                                        var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                        var row1 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8));
+                                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                        var row2 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                        var row3 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24));
+                                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                    }
+                                    V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    V256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 8));
+                                    V256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + 16));
+                                    V256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + 24));
+                                    V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    V256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 8));
+                                    V256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 32 + 16));
+                                    V256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 32 + 24));
+                                }
+                            }
+                        }
+                    }
+                    // ow 10 to 10
+                    {
+                        const int ow = 10;
                         int source = s * 7744 + (oh * 11 + ow) * 64;
                         for (int kh = 0; kh < 3; kh++)
                         {
@@ -1211,11 +1682,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                     for (int co = 0; co < 64; co++)
                                     {
                                         float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var m8 = V256.Create(m);
-                                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32)), acc0);
-                                        acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8)), acc1);
-                                        acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16)), acc2);
-                                        acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24)), acc3);
+                                        var mx8 = V256.Create(m);
+                                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32)), acc0);
+                                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8)), acc1);
+                                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16)), acc2);
+                                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24)), acc3);
                                     }
                                     V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
                                     V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 8));
@@ -1256,15 +1727,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                                     for (int co = 0; co < 64; co++)
                                     {
                                         float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var m4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb)), acc0);
-                                        acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 4)), acc1);
-                                        acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 8)), acc2);
-                                        acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 12)), acc3);
-                                        acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 16)), acc4);
-                                        acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 20)), acc5);
-                                        acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 24)), acc6);
-                                        acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 28)), acc7);
+                                        var mx4 = V128.Create(m);
+                                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb)), acc0);
+                                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 4)), acc1);
+                                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 8)), acc2);
+                                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 12)), acc3);
+                                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 16)), acc4);
+                                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 20)), acc5);
+                                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 24)), acc6);
+                                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 28)), acc7);
                                     }
                                     V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(target + cb));
                                     V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + cb + 4));
@@ -1396,15 +1867,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 1600; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc1);
-                    acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc2);
-                    acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc3);
-                    acc4 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 64)), acc4);
-                    acc5 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 80)), acc5);
-                    acc6 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 96)), acc6);
-                    acc7 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 112)), acc7);
+                    var mx16 = V512.Create(m);
+                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc1);
+                    acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc2);
+                    acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc3);
+                    acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 64)), acc4);
+                    acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 80)), acc5);
+                    acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 96)), acc6);
+                    acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 112)), acc7);
                 }
                 V512.StoreUnsafe(V512.Max(acc0, V512.Create(0f)), ref output, (nuint)(cb));
                 V512.StoreUnsafe(V512.Max(acc1, V512.Create(0f)), ref output, (nuint)(cb + 16));
@@ -1431,15 +1902,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 1600; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc1);
-                    acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc2);
-                    acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc3);
-                    acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc4);
-                    acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 40)), acc5);
-                    acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc6);
-                    acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 56)), acc7);
+                    var mx8 = V256.Create(m);
+                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc1);
+                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc2);
+                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc3);
+                    acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc4);
+                    acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 40)), acc5);
+                    acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc6);
+                    acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 56)), acc7);
                 }
                 V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(cb));
                 V256.StoreUnsafe(V256.Max(acc1, V256.Create(0f)), ref output, (nuint)(cb + 8));
@@ -1466,15 +1937,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 1600; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 12)), acc3);
-                    acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc4);
-                    acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 20)), acc5);
-                    acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc6);
-                    acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 28)), acc7);
+                    var mx4 = V128.Create(m);
+                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 4)), acc1);
+                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc2);
+                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 12)), acc3);
+                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc4);
+                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 20)), acc5);
+                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc6);
+                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 28)), acc7);
                 }
                 V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(cb));
                 V128.StoreUnsafe(V128.Max(acc1, V128.Create(0f)), ref output, (nuint)(cb + 4));
@@ -1506,40 +1977,74 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 1600; i++)
+            for (int i = 0; i < 1600; i += 2)
             {
                 int row = Layer6KernelOffset + i * 128;
                 for (int cb = 0; cb < 128; cb += 128)
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                    var acc3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc4 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 64));
-                    var acc5 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 80));
-                    var acc6 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 96));
-                    var acc7 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 112));
+                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                    var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                    var acc0_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 64));
+                    var acc0_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 80));
+                    var acc0_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 96));
+                    var acc0_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 112));
+                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                    var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
+                    var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
+                    var acc1_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 64));
+                    var acc1_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 80));
+                    var acc1_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 96));
+                    var acc1_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 112));
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 1600 + i);
-                        var m16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48)), acc3);
-                        acc4 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 64)), acc4);
-                        acc5 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 80)), acc5);
-                        acc6 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 96)), acc6);
-                        acc7 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 112)), acc7);
+                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x16 = V512.Create(m1);
+                        var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
+                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
+                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        var row4 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 64));
+                        acc0_4 = V512.MultiplyAddEstimate(m0x16, row4, acc0_4);
+                        acc1_4 = V512.MultiplyAddEstimate(m1x16, row4, acc1_4);
+                        var row5 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 80));
+                        acc0_5 = V512.MultiplyAddEstimate(m0x16, row5, acc0_5);
+                        acc1_5 = V512.MultiplyAddEstimate(m1x16, row5, acc1_5);
+                        var row6 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 96));
+                        acc0_6 = V512.MultiplyAddEstimate(m0x16, row6, acc0_6);
+                        acc1_6 = V512.MultiplyAddEstimate(m1x16, row6, acc1_6);
+                        var row7 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 112));
+                        acc0_7 = V512.MultiplyAddEstimate(m0x16, row7, acc0_7);
+                        acc1_7 = V512.MultiplyAddEstimate(m1x16, row7, acc1_7);
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 16));
-                    V512.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 32));
-                    V512.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 48));
-                    V512.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 64));
-                    V512.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 80));
-                    V512.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 96));
-                    V512.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 112));
+                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                    V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                    V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                    V512.StoreUnsafe(acc0_4, ref gradients, (nuint)(row + cb + 64));
+                    V512.StoreUnsafe(acc0_5, ref gradients, (nuint)(row + cb + 80));
+                    V512.StoreUnsafe(acc0_6, ref gradients, (nuint)(row + cb + 96));
+                    V512.StoreUnsafe(acc0_7, ref gradients, (nuint)(row + cb + 112));
+                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                    V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 32));
+                    V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 48));
+                    V512.StoreUnsafe(acc1_4, ref gradients, (nuint)(row + 128 + cb + 64));
+                    V512.StoreUnsafe(acc1_5, ref gradients, (nuint)(row + 128 + cb + 80));
+                    V512.StoreUnsafe(acc1_6, ref gradients, (nuint)(row + 128 + cb + 96));
+                    V512.StoreUnsafe(acc1_7, ref gradients, (nuint)(row + 128 + cb + 112));
                 }
             }
             for (int cb = 0; cb < 128; cb += 128)
@@ -1591,15 +2096,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int s = 0; s < count; s++)
                     {
                         float m = Unsafe.Add(ref input, s * 1600 + i);
-                        var m8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 56)), acc7);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
+                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc1);
+                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc2);
+                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc3);
+                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32)), acc4);
+                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 40)), acc5);
+                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48)), acc6);
+                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 56)), acc7);
                     }
                     V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
                     V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
@@ -1660,15 +2165,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int s = 0; s < count; s++)
                     {
                         float m = Unsafe.Add(ref input, s * 1600 + i);
-                        var m4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 28)), acc7);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
+                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4)), acc1);
+                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc2);
+                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12)), acc3);
+                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc4);
+                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 20)), acc5);
+                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc6);
+                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 28)), acc7);
                     }
                     V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
                     V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
@@ -1759,15 +2264,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 128; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var m16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc3);
-                        acc4 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 64)), acc4);
-                        acc5 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 80)), acc5);
-                        acc6 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 96)), acc6);
-                        acc7 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 112)), acc7);
+                        var mx16 = V512.Create(m);
+                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc1);
+                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc2);
+                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc3);
+                        acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 64)), acc4);
+                        acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 80)), acc5);
+                        acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 96)), acc6);
+                        acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 112)), acc7);
                     }
                     V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
                     V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 16));
@@ -1787,11 +2292,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 128; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var m16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1536)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1552)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1568)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1584)), acc3);
+                        var mx16 = V512.Create(m);
+                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1536)), acc0);
+                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1552)), acc1);
+                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1568)), acc2);
+                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1584)), acc3);
                     }
                     V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + 1536));
                     V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + 1552));
@@ -1817,15 +2322,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 128; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var m8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 56)), acc7);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc1);
+                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc2);
+                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc3);
+                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc4);
+                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 40)), acc5);
+                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc6);
+                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 56)), acc7);
                     }
                     V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
                     V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 8));
@@ -1855,15 +2360,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 128; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var m4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 28)), acc7);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 4)), acc1);
+                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc2);
+                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 12)), acc3);
+                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc4);
+                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 20)), acc5);
+                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc6);
+                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 28)), acc7);
                     }
                     V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
                     V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 4));
@@ -1921,8 +2426,8 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 128; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    var mx8 = V256.Create(m);
+                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
                     acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
                     acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
@@ -1941,8 +2446,8 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 128; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    var mx8 = V256.Create(m);
+                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
                     acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
                     acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
@@ -1962,9 +2467,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                 for (int i = 0; i < 128; i++)
                 {
                     float m = Unsafe.Add(ref input, i);
-                    var m4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10 + 4)), acc1);
+                    var mx4 = V128.Create(m);
+                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10 + 4)), acc1);
                     acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
                     acc3 = acc3 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
@@ -1994,25 +2499,119 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 128; i++)
+            for (int i = 0; i < 125; i += 5)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc2 = Unsafe.Add(ref gradients, row + 9);
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
+                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 30));
+                    float acc3_1 = Unsafe.Add(ref gradients, row + 30 + 8);
+                    float acc3_2 = Unsafe.Add(ref gradients, row + 30 + 9);
+                    var acc4_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 40));
+                    float acc4_1 = Unsafe.Add(ref gradients, row + 40 + 8);
+                    float acc4_2 = Unsafe.Add(ref gradients, row + 40 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 128 + i);
-                        var m8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10)), acc0);
-                        acc1 = acc1 + m * Unsafe.Add(ref outputGradient, s * 10 + 8);
-                        acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float m0 = Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref input, s * 128 + i + 2);
+                        var m2x8 = V256.Create(m2);
+                        float m3 = Unsafe.Add(ref input, s * 128 + i + 3);
+                        var m3x8 = V256.Create(m3);
+                        float m4 = Unsafe.Add(ref input, s * 128 + i + 4);
+                        var m4x8 = V256.Create(m4);
+                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        acc0_1 = acc0_1 + m0 * row1;
+                        acc1_1 = acc1_1 + m1 * row1;
+                        acc2_1 = acc2_1 + m2 * row1;
+                        acc3_1 = acc3_1 + m3 * row1;
+                        acc4_1 = acc4_1 + m4 * row1;
+                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        acc0_2 = acc0_2 + m0 * row2;
+                        acc1_2 = acc1_2 + m1 * row2;
+                        acc2_2 = acc2_2 + m2 * row2;
+                        acc3_2 = acc3_2 + m3 * row2;
+                        acc4_2 = acc4_2 + m4 * row2;
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc1;
-                    Unsafe.Add(ref gradients, row + 9) = acc2;
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
+                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
+                    Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
+                    Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
+                    V256.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 40));
+                    Unsafe.Add(ref gradients, row + 40 + 8) = acc4_1;
+                    Unsafe.Add(ref gradients, row + 40 + 9) = acc4_2;
+                }
+            }
+            // i 125 to 127
+            {
+                const int i = 125;
+                int row = Layer7KernelOffset + i * 10;
+                // channels 0 to 9
+                {
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
+                    for (int s = 0; s < count; s++)
+                    {
+                        float m0 = Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref input, s * 128 + i + 2);
+                        var m2x8 = V256.Create(m2);
+                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        acc0_1 = acc0_1 + m0 * row1;
+                        acc1_1 = acc1_1 + m1 * row1;
+                        acc2_1 = acc2_1 + m2 * row1;
+                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        acc0_2 = acc0_2 + m0 * row2;
+                        acc1_2 = acc1_2 + m1 * row2;
+                        acc2_2 = acc2_2 + m2 * row2;
+                    }
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
                 }
             }
             // channels 0 to 9
@@ -2033,25 +2632,39 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 128; i++)
+            for (int i = 0; i < 128; i += 2)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc2 = Unsafe.Add(ref gradients, row + 9);
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 128 + i);
-                        var m8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10)), acc0);
-                        acc1 = acc1 + m * Unsafe.Add(ref outputGradient, s * 10 + 8);
-                        acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float m0 = Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = V256.Create(m1);
+                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        acc0_1 = acc0_1 + m0 * row1;
+                        acc1_1 = acc1_1 + m1 * row1;
+                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        acc0_2 = acc0_2 + m0 * row2;
+                        acc1_2 = acc1_2 + m1 * row2;
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc1;
-                    Unsafe.Add(ref gradients, row + 9) = acc2;
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
                 }
             }
             // channels 0 to 9
@@ -2072,28 +2685,46 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 128; i++)
+            for (int i = 0; i < 128; i += 2)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                    float acc2 = Unsafe.Add(ref gradients, row + 8);
-                    float acc3 = Unsafe.Add(ref gradients, row + 9);
+                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                    float acc0_2 = Unsafe.Add(ref gradients, row + 8);
+                    float acc0_3 = Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10 + 4));
+                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_3 = Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 128 + i);
-                        var m4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4)), acc1);
-                        acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 10 + 8);
-                        acc3 = acc3 + m * Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float m0 = Unsafe.Add(ref input, s * 128 + i);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        acc0_2 = acc0_2 + m0 * row2;
+                        acc1_2 = acc1_2 + m1 * row2;
+                        float row3 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        acc0_3 = acc0_3 + m0 * row3;
+                        acc1_3 = acc1_3 + m1 * row3;
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + 4));
-                    Unsafe.Add(ref gradients, row + 8) = acc2;
-                    Unsafe.Add(ref gradients, row + 9) = acc3;
+                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
+                    Unsafe.Add(ref gradients, row + 8) = acc0_2;
+                    Unsafe.Add(ref gradients, row + 9) = acc0_3;
+                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 10 + 4));
+                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_2;
+                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_3;
                 }
             }
             // channels 0 to 9
@@ -2163,15 +2794,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 10; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var m16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc3);
-                        acc4 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 64)), acc4);
-                        acc5 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 80)), acc5);
-                        acc6 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 96)), acc6);
-                        acc7 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 112)), acc7);
+                        var mx16 = V512.Create(m);
+                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc1);
+                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc2);
+                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc3);
+                        acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 64)), acc4);
+                        acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 80)), acc5);
+                        acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 96)), acc6);
+                        acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 112)), acc7);
                     }
                     V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
                     V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 16));
@@ -2201,15 +2832,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 10; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var m8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 56)), acc7);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc1);
+                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc2);
+                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc3);
+                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc4);
+                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 40)), acc5);
+                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc6);
+                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 56)), acc7);
                     }
                     V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
                     V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 8));
@@ -2239,15 +2870,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
                     for (int o = 0; o < 10; o++)
                     {
                         float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var m4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 28)), acc7);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 4)), acc1);
+                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc2);
+                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 12)), acc3);
+                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc4);
+                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 20)), acc5);
+                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc6);
+                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 28)), acc7);
                     }
                     V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
                     V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 4));

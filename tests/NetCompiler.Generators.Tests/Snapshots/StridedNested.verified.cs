@@ -100,8 +100,8 @@ partial class Zoo
         /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
         public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer4Output, 0, _outputCount * OutputLength);
 
-        /// <summary>The number of optimizer steps taken so far.</summary>
-        public long Step => _step;
+        /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
+        public long Iterations => _step;
 
         public void Forward(ReadOnlySpan<float> input, Span<float> output)
         {
@@ -154,8 +154,14 @@ partial class Zoo
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             float loss = ComputeGradients(inputs, labels);
+            // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
+            if (!global::NetCompiler.NetworkGuard.IsFinite(loss, _gradients))
+            {
+                return float.IsFinite(loss) ? float.NaN : loss;
+            }
+
             _step++;
-            global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters, _gradients, _optimizerState, 0.05f, 0.9f);
+            global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), 0.05f, 0.9f, 1f);
             return loss;
         }
 
@@ -271,23 +277,39 @@ partial class Zoo
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
-                    for (int ow = 0; ow < 4; ow++)
+                    for (int ow = 0; ow < 4; ow += 4)
                     {
                         int inputPixel = (oh * 18 + ow * 2) * 3;
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4)), acc0);
+                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = V128.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = V128.Create(m2);
+                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = V128.Create(m3);
+                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
@@ -296,23 +318,39 @@ partial class Zoo
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
-                    for (int ow = 0; ow < 4; ow++)
+                    for (int ow = 0; ow < 4; ow += 4)
                     {
                         int inputPixel = (oh * 18 + ow * 2) * 3;
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4)), acc0);
+                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = V128.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = V128.Create(m2);
+                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = V128.Create(m3);
+                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
@@ -321,23 +359,39 @@ partial class Zoo
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
-                    for (int ow = 0; ow < 4; ow++)
+                    for (int ow = 0; ow < 4; ow += 4)
                     {
                         int inputPixel = (oh * 18 + ow * 2) * 3;
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4)), acc0);
+                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = V128.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = V128.Create(m2);
+                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = V128.Create(m3);
+                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
+                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
@@ -379,23 +433,80 @@ partial class Zoo
                     int sampleOutput = s * 64;
                     for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int j = 0; j < 9; j++)
+                        for (int j = 0; j < 6; j += 6)
                         {
                             int row = Layer1KernelOffset + (kh * 9 + j) * 4;
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
+                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4)), acc0);
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = V128.Create(m3);
+                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = V128.Create(m4);
+                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = V128.Create(m5);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
+                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
+                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                            }
+                        }
+                        // j 6 to 8
+                        {
+                            const int j = 6;
+                            int row = Layer1KernelOffset + (kh * 9 + j) * 4;
+                            int tap = sampleInput + kh * 27 + j;
+                            // channels 0 to 3
+                            {
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                for (int oh = 0; oh < 4; oh++)
+                                {
+                                    for (int ow = 0; ow < 4; ow++)
+                                    {
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    }
+                                }
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
                             }
                         }
                     }
@@ -418,23 +529,80 @@ partial class Zoo
                     int sampleOutput = s * 64;
                     for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int j = 0; j < 9; j++)
+                        for (int j = 0; j < 6; j += 6)
                         {
                             int row = Layer1KernelOffset + (kh * 9 + j) * 4;
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
+                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4)), acc0);
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = V128.Create(m3);
+                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = V128.Create(m4);
+                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = V128.Create(m5);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
+                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
+                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                            }
+                        }
+                        // j 6 to 8
+                        {
+                            const int j = 6;
+                            int row = Layer1KernelOffset + (kh * 9 + j) * 4;
+                            int tap = sampleInput + kh * 27 + j;
+                            // channels 0 to 3
+                            {
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                for (int oh = 0; oh < 4; oh++)
+                                {
+                                    for (int ow = 0; ow < 4; ow++)
+                                    {
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    }
+                                }
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
                             }
                         }
                     }
@@ -457,23 +625,80 @@ partial class Zoo
                     int sampleOutput = s * 64;
                     for (int kh = 0; kh < 3; kh++)
                     {
-                        for (int j = 0; j < 9; j++)
+                        for (int j = 0; j < 6; j += 6)
                         {
                             int row = Layer1KernelOffset + (kh * 9 + j) * 4;
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
+                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4)), acc0);
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = V128.Create(m3);
+                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = V128.Create(m4);
+                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = V128.Create(m5);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
+                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
+                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                            }
+                        }
+                        // j 6 to 8
+                        {
+                            const int j = 6;
+                            int row = Layer1KernelOffset + (kh * 9 + j) * 4;
+                            int tap = sampleInput + kh * 27 + j;
+                            // channels 0 to 3
+                            {
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                for (int oh = 0; oh < 4; oh++)
+                                {
+                                    for (int ow = 0; ow < 4; ow++)
+                                    {
+                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = V128.Create(m0);
+                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = V128.Create(m1);
+                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = V128.Create(m2);
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    }
+                                }
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
                             }
                         }
                     }
@@ -681,8 +906,72 @@ partial class Zoo
         {
             if (V512.IsHardwareAccelerated)
             {
-                for (int i = 0; i < 16; i++)
+                for (int i = 0; i < 15; i += 5)
                 {
+                    int row = Layer4KernelOffset + i * 3;
+                    // channels 0 to 2
+                    {
+                        float acc0_0 = Unsafe.Add(ref gradients, row);
+                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
+                        float acc2_0 = Unsafe.Add(ref gradients, row + 6);
+                        float acc2_1 = Unsafe.Add(ref gradients, row + 6 + 1);
+                        float acc2_2 = Unsafe.Add(ref gradients, row + 6 + 2);
+                        float acc3_0 = Unsafe.Add(ref gradients, row + 9);
+                        float acc3_1 = Unsafe.Add(ref gradients, row + 9 + 1);
+                        float acc3_2 = Unsafe.Add(ref gradients, row + 9 + 2);
+                        float acc4_0 = Unsafe.Add(ref gradients, row + 12);
+                        float acc4_1 = Unsafe.Add(ref gradients, row + 12 + 1);
+                        float acc4_2 = Unsafe.Add(ref gradients, row + 12 + 2);
+                        for (int s = 0; s < count; s++)
+                        {
+                            float m0 = Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
+                            float m2 = Unsafe.Add(ref input, s * 16 + i + 2);
+                            float m3 = Unsafe.Add(ref input, s * 16 + i + 3);
+                            float m4 = Unsafe.Add(ref input, s * 16 + i + 4);
+                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            acc0_0 = acc0_0 + m0 * row0;
+                            acc1_0 = acc1_0 + m1 * row0;
+                            acc2_0 = acc2_0 + m2 * row0;
+                            acc3_0 = acc3_0 + m3 * row0;
+                            acc4_0 = acc4_0 + m4 * row0;
+                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            acc0_1 = acc0_1 + m0 * row1;
+                            acc1_1 = acc1_1 + m1 * row1;
+                            acc2_1 = acc2_1 + m2 * row1;
+                            acc3_1 = acc3_1 + m3 * row1;
+                            acc4_1 = acc4_1 + m4 * row1;
+                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            acc0_2 = acc0_2 + m0 * row2;
+                            acc1_2 = acc1_2 + m1 * row2;
+                            acc2_2 = acc2_2 + m2 * row2;
+                            acc3_2 = acc3_2 + m3 * row2;
+                            acc4_2 = acc4_2 + m4 * row2;
+                        }
+                        Unsafe.Add(ref gradients, row) = acc0_0;
+                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
+                        Unsafe.Add(ref gradients, row + 6) = acc2_0;
+                        Unsafe.Add(ref gradients, row + 6 + 1) = acc2_1;
+                        Unsafe.Add(ref gradients, row + 6 + 2) = acc2_2;
+                        Unsafe.Add(ref gradients, row + 9) = acc3_0;
+                        Unsafe.Add(ref gradients, row + 9 + 1) = acc3_1;
+                        Unsafe.Add(ref gradients, row + 9 + 2) = acc3_2;
+                        Unsafe.Add(ref gradients, row + 12) = acc4_0;
+                        Unsafe.Add(ref gradients, row + 12 + 1) = acc4_1;
+                        Unsafe.Add(ref gradients, row + 12 + 2) = acc4_2;
+                    }
+                }
+                // i 15 to 15
+                {
+                    const int i = 15;
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
@@ -719,24 +1008,37 @@ partial class Zoo
             }
             else if (V256.IsHardwareAccelerated)
             {
-                for (int i = 0; i < 16; i++)
+                for (int i = 0; i < 16; i += 2)
                 {
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0 = Unsafe.Add(ref gradients, row);
-                        float acc1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc0_0 = Unsafe.Add(ref gradients, row);
+                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m = Unsafe.Add(ref input, s * 16 + i);
-                            acc0 = acc0 + m * Unsafe.Add(ref outputGradient, s * 3);
-                            acc1 = acc1 + m * Unsafe.Add(ref outputGradient, s * 3 + 1);
-                            acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float m0 = Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
+                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            acc0_0 = acc0_0 + m0 * row0;
+                            acc1_0 = acc1_0 + m1 * row0;
+                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            acc0_1 = acc0_1 + m0 * row1;
+                            acc1_1 = acc1_1 + m1 * row1;
+                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            acc0_2 = acc0_2 + m0 * row2;
+                            acc1_2 = acc1_2 + m1 * row2;
                         }
-                        Unsafe.Add(ref gradients, row) = acc0;
-                        Unsafe.Add(ref gradients, row + 1) = acc1;
-                        Unsafe.Add(ref gradients, row + 2) = acc2;
+                        Unsafe.Add(ref gradients, row) = acc0_0;
+                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
                     }
                 }
                 // channels 0 to 2
@@ -757,24 +1059,37 @@ partial class Zoo
             }
             else if (V128.IsHardwareAccelerated)
             {
-                for (int i = 0; i < 16; i++)
+                for (int i = 0; i < 16; i += 2)
                 {
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0 = Unsafe.Add(ref gradients, row);
-                        float acc1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc0_0 = Unsafe.Add(ref gradients, row);
+                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m = Unsafe.Add(ref input, s * 16 + i);
-                            acc0 = acc0 + m * Unsafe.Add(ref outputGradient, s * 3);
-                            acc1 = acc1 + m * Unsafe.Add(ref outputGradient, s * 3 + 1);
-                            acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float m0 = Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
+                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            acc0_0 = acc0_0 + m0 * row0;
+                            acc1_0 = acc1_0 + m1 * row0;
+                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            acc0_1 = acc0_1 + m0 * row1;
+                            acc1_1 = acc1_1 + m1 * row1;
+                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            acc0_2 = acc0_2 + m0 * row2;
+                            acc1_2 = acc1_2 + m1 * row2;
                         }
-                        Unsafe.Add(ref gradients, row) = acc0;
-                        Unsafe.Add(ref gradients, row + 1) = acc1;
-                        Unsafe.Add(ref gradients, row + 2) = acc2;
+                        Unsafe.Add(ref gradients, row) = acc0_0;
+                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
                     }
                 }
                 // channels 0 to 2
@@ -834,8 +1149,8 @@ partial class Zoo
                         for (int o = 0; o < 3; o++)
                         {
                             float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var m16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(m16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            var mx16 = V512.Create(m);
+                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
                         }
                         V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
                     }
@@ -852,9 +1167,9 @@ partial class Zoo
                         for (int o = 0; o < 3; o++)
                         {
                             float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var m8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(m8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc1);
+                            var mx8 = V256.Create(m);
+                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc1);
                         }
                         V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
                         V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 8));
@@ -874,11 +1189,11 @@ partial class Zoo
                         for (int o = 0; o < 3; o++)
                         {
                             float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var m4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(m4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 12)), acc3);
+                            var mx4 = V128.Create(m);
+                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 4)), acc1);
+                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc2);
+                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 12)), acc3);
                         }
                         V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
                         V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 4));

@@ -5,7 +5,7 @@ using System.Linq;
 using System.Text;
 using static System.FormattableString;
 
-namespace FashionMnistSample;
+namespace NetCompiler.Samples;
 
 /// <summary>Writes a confusion matrix as an aligned text table, one row per true class.</summary>
 internal static class ConfusionMatrixPrinter

@@ -4,7 +4,7 @@ using System.Text;
 using NetCompiler;
 using static System.FormattableString;
 
-namespace FashionMnistSample;
+namespace NetCompiler.Samples;
 
 /// <summary>
 /// Shows training progress the way Keras does. On a terminal, one line per epoch is redrawn in place with a carriage
