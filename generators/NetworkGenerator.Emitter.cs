@@ -253,7 +253,7 @@ public sealed partial class NetworkGenerator
         private static void EmitFields(SourceWriter w, EmitModel m)
         {
             w.WriteLine("// Every buffer is allocated here, once; no member below allocates.");
-            w.WriteLine("private readonly float[] _parameters = new float[ParameterCount];");
+            w.WriteLine("private readonly float[] _parameters;");
             w.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
             string state = m.Spec.Optimizer.Kind == OptimizerKind.Adam
                 ? "Adam's first moments, then its second moments"
@@ -338,6 +338,7 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>");
             using (w.Block($"public {cls}(int seed)"))
             {
+                w.WriteLine("_parameters = new float[ParameterCount];");
                 w.WriteLine("var random = new global::NetCompiler.NetworkRandom(seed);");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
@@ -363,6 +364,21 @@ public sealed partial class NetworkGenerator
                     }
                 }
             }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>");
+            using (w.Block($"private {cls}(float[] sharedParameters)"))
+            {
+                w.WriteLine("_parameters = sharedParameters;");
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// A copy for another thread's inference: it shares this network's weights (training or loading here is seen");
+            w.WriteLine("/// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance");
+            w.WriteLine("/// is never safe to use from two threads.");
+            w.WriteLine("/// </summary>");
+            w.WriteLine($"public {cls} CreateInferenceCopy() => new {cls}(_parameters);");
         }
 
         private static void EmitPublicMembers(SourceWriter w, EmitModel m)

@@ -63,7 +63,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     private const int Layer7BiasOffset = 225024; // bias [10]
 
     // Every buffer is allocated here, once; no member below allocates.
-    private readonly float[] _parameters = new float[ParameterCount];
+    private readonly float[] _parameters;
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _optimizerState = new float[450068]; // Adam's first moments, then its second moments
     private long _step;
@@ -95,12 +95,26 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
     public FashionCnn(int seed)
     {
+        _parameters = new float[ParameterCount];
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 9, 288, ref random);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer3KernelOffset, Layer3KernelLength), 288, 576, ref random);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer6KernelOffset, Layer6KernelLength), 1600, 128, ref random);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer7KernelOffset, Layer7KernelLength), 128, 10, ref random);
     }
+
+    /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
+    private FashionCnn(float[] sharedParameters)
+    {
+        _parameters = sharedParameters;
+    }
+
+    /// <summary>
+    /// A copy for another thread's inference: it shares this network's weights (training or loading here is seen
+    /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
+    /// is never safe to use from two threads.
+    /// </summary>
+    public FashionCnn CreateInferenceCopy() => new FashionCnn(_parameters);
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
     public static string Summary => "Model: \"FashionCnn\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nconv2d (Conv2D)               (None, 26, 26, 32)               320\nmax_pooling2d (MaxPooling2D)  (None, 13, 13, 32)                 0\nconv2d_1 (Conv2D)             (None, 11, 11, 64)            18,496\nmax_pooling2d_1 (MaxPooling2D)(None, 5, 5, 64)                   0\nflatten (Flatten)             (None, 1600)                       0\ndense (Dense)                 (None, 128)                  204,928\ndense_1 (Dense)               (None, 10)                     1,290\n==================================================================\nTotal params: 225,034\nTrainable params: 225,034\nNon-trainable params: 0\n";

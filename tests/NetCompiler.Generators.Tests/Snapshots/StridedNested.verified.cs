@@ -51,7 +51,7 @@ partial class Zoo
         private const int Layer4BiasOffset = 160; // bias [3]
 
         // Every buffer is allocated here, once; no member below allocates.
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly float[] _parameters;
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _optimizerState = new float[163]; // SGD's velocity (empty without momentum)
         private long _step;
@@ -75,10 +75,24 @@ partial class Zoo
         /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
         public StridedNet(int seed)
         {
+            _parameters = new float[ParameterCount];
             var random = new global::NetCompiler.NetworkRandom(seed);
             global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 27, 36, ref random);
             global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer4KernelOffset, Layer4KernelLength), 16, 3, ref random);
         }
+
+        /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
+        private StridedNet(float[] sharedParameters)
+        {
+            _parameters = sharedParameters;
+        }
+
+        /// <summary>
+        /// A copy for another thread's inference: it shares this network's weights (training or loading here is seen
+        /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
+        /// is never safe to use from two threads.
+        /// </summary>
+        public StridedNet CreateInferenceCopy() => new StridedNet(_parameters);
 
         /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
         public static string Summary => "Model: \"StridedNet\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nconv2d (Conv2D)               (None, 4, 4, 4)                  112\nmax_pooling2d (MaxPooling2D)  (None, 2, 2, 4)                    0\nflatten (Flatten)             (None, 16)                         0\ndense (Dense)                 (None, 3)                         51\n==================================================================\nTotal params: 163\nTrainable params: 163\nNon-trainable params: 0\n";
