@@ -51,8 +51,6 @@ public sealed partial class NetworkGenerator
 
             public string TransposedRecurrent => Field("TransposedRecurrentKernel");
 
-            public string MaxIndex => Field("MaxIndex");
-
             public string Gates => Field("Gates");
 
             public string GateGradient => Field("GateGradient");
@@ -292,10 +290,6 @@ public sealed partial class NetworkGenerator
                     {
                         w.WriteLine($"private readonly float[] {n.Transposed} = new float[{n.KernelLength}];");
                     }
-                }
-                else if (layer is MaxPoolLayerSpec)
-                {
-                    w.WriteLine($"private readonly int[] {n.MaxIndex} = new int[BatchSize * {n.OutputLength}];");
                 }
                 else if (layer is LstmLayerSpec l)
                 {
@@ -639,7 +633,7 @@ public sealed partial class NetworkGenerator
                             EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})");
                             break;
                         case MaxPoolLayerSpec:
-                            w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef}, ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference({n.MaxIndex}), sample * {n.OutputLength}));");
+                            w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
                             break;
                         case EmbeddingLayerSpec e:
                             w.WriteLine($"{n.Method}Forward(ref input, ref parameters, {outputRef});");
@@ -760,7 +754,8 @@ public sealed partial class NetworkGenerator
                     else if (layer is MaxPoolLayerSpec)
                     {
                         w.WriteLine($"{sourceGradient}.AsSpan(0, count * {layer.Input.Length}).Clear();");
-                        w.WriteLine($"{n.Method}Backward({gradientRef}, ref MemoryMarshal.GetArrayDataReference({n.MaxIndex}), " +
+                        w.WriteLine($"{n.Method}Backward({(source is null ? "ref inputs" : $"ref MemoryMarshal.GetArrayDataReference({source})")}, " +
+                            $"ref MemoryMarshal.GetArrayDataReference({n.Output}), {gradientRef}, " +
                             $"ref MemoryMarshal.GetArrayDataReference({sourceGradient}), count);");
                     }
                     else if (layer is EmbeddingLayerSpec)

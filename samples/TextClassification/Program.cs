@@ -235,11 +235,11 @@ internal static class Program
                 Invariant($", {categories[ranking[2]]} ({probabilities[ranking[2]] * 100:F1}%)"));
             if (known == 0)
             {
-                Console.WriteLine("  (none of these words is in the vocabulary, so this is only the model's prior)");
+                Console.WriteLine("  (none of these words is in the vocabulary: the model saw only unknown-word ids)");
             }
             else if (known < words)
             {
-                Console.WriteLine(Invariant($"  ({words - known} of {words} words are not in the vocabulary)"));
+                Console.WriteLine(Invariant($"  ({words - known} of {words} words unknown to the vocabulary)"));
             }
         }
     }

@@ -1,4 +1,7 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace NetCompiler;
 
@@ -50,9 +53,43 @@ public static class ActivationKernels
     /// <summary>gradient *= (output &gt; 0): ReLU's derivative read from its output.</summary>
     public static void ReLUBackward(ReadOnlySpan<float> outputs, Span<float> gradients)
     {
-        for (int i = 0; i < gradients.Length; i++)
+        if (outputs.Length < gradients.Length)
         {
-            gradients[i] = outputs[i] > 0f ? gradients[i] : 0f;
+            throw new ArgumentException("Each gradient needs its output.", nameof(outputs));
+        }
+
+        int n = gradients.Length, i = 0;
+        ref float y = ref MemoryMarshal.GetReference(outputs);
+        ref float d = ref MemoryMarshal.GetReference(gradients);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> keep = Vector512.GreaterThan(Vector512.LoadUnsafe(ref y, (nuint)i), Vector512<float>.Zero);
+                (Vector512.LoadUnsafe(ref d, (nuint)i) & keep).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> keep = Vector256.GreaterThan(Vector256.LoadUnsafe(ref y, (nuint)i), Vector256<float>.Zero);
+                (Vector256.LoadUnsafe(ref d, (nuint)i) & keep).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                Vector128<float> keep = Vector128.GreaterThan(Vector128.LoadUnsafe(ref y, (nuint)i), Vector128<float>.Zero);
+                (Vector128.LoadUnsafe(ref d, (nuint)i) & keep).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        // The scalar reference, and the tail of the vector loops.
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref y, i) > 0f ? Unsafe.Add(ref d, i) : 0f;
         }
     }
 
