@@ -866,21 +866,22 @@ public sealed partial class NetworkGenerator
 
         private static string Summary(EmitModel m)
         {
-            const int nameWidth = 30, shapeWidth = 24;
+            const int shapeWidth = 24;
             var rows = new List<(string Name, string Shape, string Params)>();
             foreach (LayerSpec layer in m.Layers)
             {
                 rows.Add(($"{layer.Name} ({layer.KerasType})", layer.Output.ToKerasString(), layer.ParameterCount.ToString("N0", Invariant)));
             }
 
+            int nameWidth = System.Math.Max(30, rows.Max(r => r.Name.Length) + 2);
             var b = new StringBuilder();
             string rule = new('=', nameWidth + shapeWidth + 12);
             b.Append($"Model: \"{m.Spec.ClassName}\"\n");
-            b.Append($"{"Layer (type)",-nameWidth}{"Output Shape",-shapeWidth}{"Param #",12}\n");
+            b.Append("Layer (type)".PadRight(nameWidth)).Append($"{"Output Shape",-shapeWidth}{"Param #",12}\n");
             b.Append(rule).Append('\n');
             foreach ((string name, string shape, string count) in rows)
             {
-                b.Append($"{name,-nameWidth}{shape,-shapeWidth}{count,12}\n");
+                b.Append(name.PadRight(nameWidth)).Append($"{shape,-shapeWidth}{count,12}\n");
             }
 
             b.Append(rule).Append('\n');

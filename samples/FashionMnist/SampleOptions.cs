@@ -20,6 +20,9 @@ internal sealed class SampleOptions
           --train-limit N    Use only the first N training images (default: all).
           --output DIR       Where to write fashion-cnn.nccp and training-curves.png (default ./out).
           --seed N           Seed of the weight initialisation and of the shuffle (default: the network's Seed, 42).
+          --evaluate FILE    Skip training: load weights saved by an earlier run, then evaluate on the test images.
+          --predictions FILE With --evaluate: also write every test output as raw little-endian float32, so that a
+                             native (AOT) build can be compared bit for bit with the JIT build.
           --help             Show this text.
         """;
 
@@ -39,6 +42,12 @@ internal sealed class SampleOptions
     public int? Seed { get; private set; }
 
     public bool ShowHelp { get; private set; }
+
+    /// <summary>Weights to load instead of training; null trains as usual.</summary>
+    public string? EvaluateWeights { get; private set; }
+
+    /// <summary>Where --evaluate writes the raw test outputs; null writes none.</summary>
+    public string? PredictionsFile { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; on a mistake returns null and a message saying how to fix it.</summary>
     public static SampleOptions? Parse(string[] args, out string? error)
@@ -69,6 +78,12 @@ internal sealed class SampleOptions
                 case "--train-limit":
                     options.TrainLimit = TakeNumber(args, ref i, arg, inlineValue, minimum: 1, ref error);
                     break;
+                case "--evaluate":
+                    options.EvaluateWeights = TakeValue(args, ref i, arg, inlineValue, ref error);
+                    break;
+                case "--predictions":
+                    options.PredictionsFile = TakeValue(args, ref i, arg, inlineValue, ref error);
+                    break;
                 case "--seed":
                     options.Seed = TakeNumber(args, ref i, arg, inlineValue, minimum: int.MinValue, ref error);
                     break;
@@ -81,6 +96,12 @@ internal sealed class SampleOptions
             {
                 return null;
             }
+        }
+
+        if (error is null && options.PredictionsFile is not null && options.EvaluateWeights is null)
+        {
+            error = "--predictions needs --evaluate FILE (the weights whose predictions to write).";
+            return null;
         }
 
         return options;
