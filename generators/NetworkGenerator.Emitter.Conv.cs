@@ -258,6 +258,7 @@ public sealed partial class NetworkGenerator
         private static void EmitTransposeKernel(SourceWriter w, ConvLayerSpec c, LayerNames n)
         {
             int cin = c.InChannels, cout = c.OutChannels;
+            w.WriteLine($"/// <summary>{c.Name}: the kernel with its channel axes swapped, [kh, kw, cout, cin], for the input gradient.</summary>");
             using (w.Block($"private static void {n.Method}TransposeKernel(ref float parameters, ref float transposed)"))
             using (w.Block($"for (int tap = 0; tap < {c.KernelHeight * c.KernelWidth}; tap++)"))
             using (w.Block($"for (int ci = 0; ci < {cin}; ci++)"))
@@ -269,7 +270,7 @@ public sealed partial class NetworkGenerator
         }
 
         /// <summary>Copies one sample into the interior of its zero-bordered buffer, so the kernels need no bounds tests.</summary>
-        private static void EmitPadAndCrop(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        private static void EmitPadAndCrop(SourceWriter w, ConvLayerSpec c, LayerNames n, bool withCrop)
         {
             int rowLength = c.Input.Width * c.InChannels;
             int paddedRow = c.PaddedWidth * c.InChannels;
@@ -280,6 +281,11 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref input, h * {rowLength}), {rowLength})");
                 w.WriteLine($"    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, {interior}), {rowLength}));");
+            }
+
+            if (!withCrop)
+            {
+                return;
             }
 
             w.WriteLine();

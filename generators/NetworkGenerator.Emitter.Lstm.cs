@@ -227,6 +227,7 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine();
+            w.WriteLine($"/// <summary>{l.Name}: the recurrent kernel transposed to [4U, U], for dh(t-1) = dz·Uᵀ.</summary>");
             using (w.Block($"private static void {n.Method}TransposeRecurrent(ref float parameters, ref float transposed)"))
             using (w.Block($"for (int r = 0; r < {u}; r++)"))
             using (w.Block($"for (int j = 0; j < {g4}; j++)"))

@@ -495,23 +495,24 @@ public sealed partial class NetworkGenerator
 
                 string step = o.Kind == OptimizerKind.Adam
                     ? "global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
-                      "_optimizerState.AsSpan({0}, {1}), _optimizerState.AsSpan(ParameterCount + {0}, {1}), " +
-                      $"alpha, {F(o.Beta1)}f, {F(o.Beta2)}f, {F(o.Epsilon)}f, {{2}});"
+                      "_optimizerState.AsSpan({0}, {1}), _optimizerState.AsSpan({3}, {1}), " +
+                      $"alpha, {F(o.Beta1)}f, {F(o.Beta2)}f, {F(o.Epsilon)}f, gradientScale: {{2}});"
                     : o.Momentum > 0
                         ? "global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
-                          $"_optimizerState.AsSpan({{0}}, {{1}}), {F(o.LearningRate)}f, {F(o.Momentum)}f, {{2}});"
+                          $"_optimizerState.AsSpan({{0}}, {{1}}), {F(o.LearningRate)}f, {F(o.Momentum)}f, gradientScale: {{2}});"
                         : "global::NetCompiler.OptimizerKernels.SgdStep(_parameters.AsSpan({0}, {1}), _gradients.AsSpan({0}, {1}), " +
-                          $"{F(o.LearningRate)}f, {{2}});";
+                          $"{F(o.LearningRate)}f, gradientScale: {{2}});";
                 if (clips)
                 {
                     using (w.Block("for (int k = 0; k < s_tensors.Length; k++)"))
                     {
-                        w.WriteLine(string.Format(step, "s_tensors[k].Offset", "s_tensors[k].Length", "_clipScales[k]"));
+                        w.WriteLine(string.Format(step, "s_tensors[k].Offset", "s_tensors[k].Length", "_clipScales[k]",
+                            "ParameterCount + s_tensors[k].Offset"));
                     }
                 }
                 else
                 {
-                    w.WriteLine(string.Format(step, "0", "ParameterCount", "1f"));
+                    w.WriteLine(string.Format(step, "0", "ParameterCount", "1f", "ParameterCount"));
                 }
 
                 w.WriteLine("return loss;");
@@ -814,7 +815,7 @@ public sealed partial class NetworkGenerator
                         if (c.IsPadded)
                         {
                             w.WriteLine();
-                            EmitPadAndCrop(w, c, n);
+                            EmitPadAndCrop(w, c, n, withCrop: m.NeedsInputGradient(i));
                         }
 
                         break;

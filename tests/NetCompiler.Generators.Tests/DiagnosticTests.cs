@@ -15,7 +15,7 @@ namespace NetCompiler.Generators.Tests;
 /// One or more declarations per diagnostic id. Each marks where the diagnostic must point with <c>[|...|]</c>, so a
 /// diagnostic that moves to the wrong attribute fails as surely as one that disappears.
 /// </summary>
-public sealed class DiagnosticTests
+public sealed partial class DiagnosticTests
 {
     private const string DefaultTraining = """
         [Loss(LossFunction.SparseCategoricalCrossEntropy)]
@@ -532,6 +532,7 @@ public sealed class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(ValidNetworks))]
+    [MemberData(nameof(ValidSequenceNetworks))]
     public void ValidNetwork_ReportsNothingAndCompilesCleanly(string name, string declaration)
     {
         GeneratorRun run = GeneratorRunner.Run("using NetCompiler;\n\n" + declaration);
@@ -547,7 +548,7 @@ public sealed class DiagnosticTests
     {
         string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
         string readme = File.ReadAllText(Path.Combine(docs, "README.md"));
-        for (int i = 1; i <= 17; i++)
+        for (int i = 1; i <= 20; i++)
         {
             string id = $"NC{i:D4}";
             Assert.True(File.Exists(Path.Combine(docs, id + ".md")), $"docs/diagnostics/{id}.md is missing");

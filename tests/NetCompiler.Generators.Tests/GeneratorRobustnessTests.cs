@@ -115,9 +115,10 @@ public sealed class GeneratorRobustnessTests
     private sealed record Outcome(bool Generated, string? Problem);
 
     /// <summary>
-    /// Writes one random declaration. Some follow the usual shape (images, then Flatten, then Dense, Softmax or logits
-    /// last) so that enough are valid; the rest are any sequence. Arguments are mostly plausible and sometimes absurd:
-    /// zero, negative, int.MinValue, int.MaxValue or large powers of two.
+    /// Writes one random declaration. Some follow the usual shape so that enough are valid: images, then Flatten; or
+    /// token ids, then Embedding; or float sequences; then LSTMs (all but the last returning sequences) or Flatten,
+    /// then Dense, Softmax or logits last. The rest are any sequence of layers. Arguments are mostly plausible and
+    /// sometimes absurd: zero, negative, int.MinValue, int.MaxValue or large powers of two.
     /// </summary>
     private sealed class DeclarationFactory
     {
@@ -134,6 +135,15 @@ public sealed class GeneratorRobustnessTests
             _random = random;
         }
 
+        /// <summary>What one sample is, which decides the input attribute and the usual layers after it.</summary>
+        private enum InputKind
+        {
+            Image,
+            Vector,
+            FloatSequence,
+            Tokens,
+        }
+
         public string Create()
         {
             _sane = Chance(0.08);
@@ -141,15 +151,32 @@ public sealed class GeneratorRobustnessTests
             b.Append(Chance(0.85)
                 ? $"[Network(BatchSize = {Size(1, 16)}, Seed = {_random.Next(-5, 5)})]\n"
                 : "[Network]\n");
-            bool image = Chance(0.6);
+            InputKind kind = _random.NextDouble() switch
+            {
+                < 0.45 => InputKind.Image,
+                < 0.65 => InputKind.Vector,
+                < 0.8 => InputKind.FloatSequence,
+                _ => InputKind.Tokens,
+            };
             if (_sane || Chance(0.95))
             {
-                b.Append(image
-                    ? $"[Input({Size(_sane ? 6 : 1, 16)}, {Size(_sane ? 6 : 1, 16)}, {Size(1, 4)})]\n"
-                    : $"[Input({Size(1, 48)})]\n");
+                b.Append(kind switch
+                {
+                    InputKind.Image =>
+                        $"[Input({Size(_sane ? 6 : 1, 16)}, {Size(_sane ? 6 : 1, 16)}, {Size(1, 4)})]\n",
+                    InputKind.Vector => $"[Input({Size(1, 48)})]\n",
+                    InputKind.FloatSequence => $"[Input({Size(1, 12)}, {Size(1, 6)})]\n",
+                    _ => $"[SequenceInput({Size(1, 12)})]\n",
+                });
             }
 
-            List<string> layers = _sane || Chance(0.4) ? UsualLayers(image) : AnyLayers();
+            // Both inputs at once (NC0018), whichever comes first.
+            if (!_sane && Chance(0.03))
+            {
+                b.Append(kind == InputKind.Tokens ? $"[Input({Size(1, 48)})]\n" : $"[SequenceInput({Size(1, 12)})]\n");
+            }
+
+            List<string> layers = _sane || Chance(0.4) ? UsualLayers(kind) : AnyLayers();
             foreach (string layer in layers)
             {
                 b.Append('[').Append(layer).Append("]\n");
@@ -166,8 +193,8 @@ public sealed class GeneratorRobustnessTests
             double optimizer = _sane ? _random.NextDouble() * 0.9 : _random.NextDouble();
             b.Append(optimizer switch
             {
-                < 0.45 => Chance(0.7) ? "[Adam]\n" : $"[Adam(LearningRate = {Rate()}, Beta1 = {Rate()})]\n",
-                < 0.9 => Chance(0.5) ? "[Sgd]\n" : $"[Sgd(LearningRate = {Rate()}, Momentum = {Rate()})]\n",
+                < 0.45 => Chance(0.7) ? "[Adam]\n" : $"[Adam(LearningRate = {Rate()}, Beta1 = {Rate()}{Clipping()})]\n",
+                < 0.9 => Chance(0.5) ? "[Sgd]\n" : $"[Sgd(LearningRate = {Rate()}, Momentum = {Rate()}{Clipping()})]\n",
                 < 0.95 => "[Adam]\n[Sgd]\n",
                 _ => string.Empty,
             });
@@ -175,10 +202,10 @@ public sealed class GeneratorRobustnessTests
             return b.ToString();
         }
 
-        private List<string> UsualLayers(bool image)
+        private List<string> UsualLayers(InputKind kind)
         {
             var layers = new List<string>();
-            if (image)
+            if (kind == InputKind.Image)
             {
                 for (int i = _random.Next(0, 4); i > 0; i--)
                 {
@@ -187,10 +214,25 @@ public sealed class GeneratorRobustnessTests
 
                 layers.Add("Flatten");
             }
+            else if (kind != InputKind.Vector)
+            {
+                if (kind == InputKind.Tokens)
+                {
+                    layers.Add(Embedding());
+                }
+
+                // Per-step layers keep the time axis; then one LSTM keeps only the last step, or Flatten keeps all.
+                for (int i = _random.Next(0, 3); i > 0; i--)
+                {
+                    layers.Add(Chance(0.7) ? Lstm(returnSequences: _sane || Chance(0.9)) : Dense(Hidden()));
+                }
+
+                layers.Add(Chance(0.7) ? Lstm(returnSequences: !_sane && Chance(0.1)) : "Flatten");
+            }
 
             for (int i = _random.Next(0, 3); i > 0; i--)
             {
-                layers.Add(Dense(_sane || Chance(0.8) ? s_activations[_random.Next(0, 4)] : null));
+                layers.Add(Dense(Hidden()));
             }
 
             layers.Add(Dense(_sane ? (Chance(0.7) ? "Softmax" : "Linear") : Chance(0.8) ? "Softmax" : null));
@@ -202,16 +244,44 @@ public sealed class GeneratorRobustnessTests
             var layers = new List<string>();
             for (int i = _random.Next(0, 9); i > 0; i--)
             {
-                layers.Add(_random.Next(4) switch
+                layers.Add(_random.Next(6) switch
                 {
                     0 => Conv(),
                     1 => Pool(),
                     2 => "Flatten",
+                    3 => Embedding(),
+                    4 => Lstm(Chance(0.5)),
                     _ => Dense(null),
                 });
             }
 
             return layers;
+        }
+
+        /// <summary>A hidden layer's activation: never Softmax in a sane declaration, and rarely left out.</summary>
+        private string? Hidden() => _sane || Chance(0.8) ? s_activations[_random.Next(0, 4)] : null;
+
+        private string Embedding() =>
+            $"Embedding({Size(1, 50)}, {Size(1, 12)}" + (Chance(0.4) ? ", MaskZero = true" : "") + ")";
+
+        private string Lstm(bool returnSequences) =>
+            $"Lstm({Size(1, 12)}" + (returnSequences ? ", ReturnSequences = true" : "") + ")";
+
+        /// <summary>Keras' gradient clipping, usually off; the same values as the other hyperparameters.</summary>
+        private string Clipping()
+        {
+            var options = new StringBuilder();
+            if (Chance(0.3))
+            {
+                options.Append(", ClipNorm = ").Append(Rate());
+            }
+
+            if (Chance(0.3))
+            {
+                options.Append(", GlobalClipNorm = ").Append(Rate());
+            }
+
+            return options.ToString();
         }
 
         private string Conv()

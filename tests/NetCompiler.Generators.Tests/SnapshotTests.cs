@@ -56,11 +56,51 @@ public sealed class SnapshotTests
         }
         """;
 
+    // The text classifier of the sequence-model issue, word for word: token ids, an embedding, one LSTM that returns
+    // only its last output, Adam with per-tensor gradient clipping.
+    private const string TextClassifier = """
+        using NetCompiler;
+
+        namespace Samples;
+
+        [Network(BatchSize = 32, Seed = 7)]
+        [SequenceInput(100)]
+        [Embedding(10000, 64)]
+        [Lstm(64)]
+        [Dense(10, Activation = Activation.Softmax)]
+        [Loss(LossFunction.SparseCategoricalCrossEntropy)]
+        [Adam(ClipNorm = 1.0f)]
+        public partial class TextClassifier;
+        """;
+
+    // Float sequences (sensor data) straight into stacked LSTMs, so the class also gets Step and ResetState. Unit
+    // counts below one vector take the tail paths; logits, SGD and global clipping take the other training paths.
+    private const string SensorStream = """
+        using NetCompiler;
+
+        namespace Samples;
+
+        [Network(BatchSize = 4, Seed = 3)]
+        [Input(20, 3)]
+        [Lstm(8, ReturnSequences = true)]
+        [Lstm(4)]
+        [Dense(2)]
+        [Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+        [Sgd(LearningRate = 0.05f, Momentum = 0.9f, GlobalClipNorm = 5f)]
+        public partial class SensorStream;
+        """;
+
     [Fact]
     public void FashionCnn_MatchesSnapshot() => AssertSnapshot(FashionCnn, "FashionCnn");
 
     [Fact]
     public void StridedSameSgdNested_MatchesSnapshot() => AssertSnapshot(StridedNested, "StridedNested");
+
+    [Fact]
+    public void TextClassifier_MatchesSnapshot() => AssertSnapshot(TextClassifier, "TextClassifier");
+
+    [Fact]
+    public void FloatSequenceStreaming_MatchesSnapshot() => AssertSnapshot(SensorStream, "SensorStream");
 
     private static void AssertSnapshot(string source, string name)
     {

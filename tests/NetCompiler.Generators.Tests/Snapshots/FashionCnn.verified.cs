@@ -72,13 +72,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
     private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
     private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-    private readonly int[] _layer2MaxIndex = new int[BatchSize * Layer2OutputLength];
     private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
     private readonly float[] _layer4Output = new float[BatchSize * Layer4OutputLength];
     private readonly float[] _layer4OutputGradient = new float[BatchSize * Layer4OutputLength];
-    private readonly int[] _layer4MaxIndex = new int[BatchSize * Layer4OutputLength];
     private readonly float[] _layer6Output = new float[BatchSize * Layer6OutputLength];
     private readonly float[] _layer6OutputGradient = new float[BatchSize * Layer6OutputLength];
     private readonly float[] _layer6TransposedKernel = new float[Layer6KernelLength];
@@ -117,7 +115,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     public FashionCnn CreateInferenceCopy() => new FashionCnn(_parameters);
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
-    public static string Summary => "Model: \"FashionCnn\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nconv2d (Conv2D)               (None, 26, 26, 32)               320\nmax_pooling2d (MaxPooling2D)  (None, 13, 13, 32)                 0\nconv2d_1 (Conv2D)             (None, 11, 11, 64)            18,496\nmax_pooling2d_1 (MaxPooling2D)(None, 5, 5, 64)                   0\nflatten (Flatten)             (None, 1600)                       0\ndense (Dense)                 (None, 128)                  204,928\ndense_1 (Dense)               (None, 10)                     1,290\n==================================================================\nTotal params: 225,034\nTrainable params: 225,034\nNon-trainable params: 0\n";
+    public static string Summary => "Model: \"FashionCnn\"\nLayer (type)                    Output Shape                 Param #\n====================================================================\nconv2d (Conv2D)                 (None, 26, 26, 32)               320\nmax_pooling2d (MaxPooling2D)    (None, 13, 13, 32)                 0\nconv2d_1 (Conv2D)               (None, 11, 11, 64)            18,496\nmax_pooling2d_1 (MaxPooling2D)  (None, 5, 5, 64)                   0\nflatten (Flatten)               (None, 1600)                       0\ndense (Dense)                   (None, 128)                  204,928\ndense_1 (Dense)                 (None, 10)                     1,290\n====================================================================\nTotal params: 225,034\nTrainable params: 225,034\nNon-trainable params: 0\n";
 
     int global::NetCompiler.INetwork<float>.BatchSize => BatchSize;
 
@@ -199,7 +197,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         _step++;
         double correction = Math.Sqrt(1 - Math.Pow(0.999f, _step)) / (1 - Math.Pow(0.9f, _step));
         float alpha = (float)(0.001f * correction);
-        global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount + 0, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f, 1f);
+        global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f, gradientScale: 1f);
         return loss;
     }
 
@@ -273,13 +271,13 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
 
         // Layer 2: max_pooling2d (MaxPooling2D), (26, 26, 32) -> (13, 13, 32)
-        Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_layer2MaxIndex), sample * Layer2OutputLength));
+        Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
         // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
         Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), (11, 11, 64) -> (5, 5, 64)
-        Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_layer4MaxIndex), sample * Layer4OutputLength));
+        Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength));
 
         // Layer 5: flatten (Flatten), (5, 5, 64) -> (1600)
         // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
@@ -320,7 +318,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), gradients flow (5, 5, 64) -> (11, 11, 64)
         _layer3OutputGradient.AsSpan(0, count * 7744).Clear();
-        Layer4Backward(ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer4MaxIndex), ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), count);
+        Layer4Backward(ref MemoryMarshal.GetArrayDataReference(_layer3Output), ref MemoryMarshal.GetArrayDataReference(_layer4Output), ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), count);
 
         // Layer 3: conv2d_1 (Conv2D), gradients flow (11, 11, 64) -> (13, 13, 32)
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer3Output.AsSpan(0, count * Layer3OutputLength), _layer3OutputGradient.AsSpan(0, count * Layer3OutputLength));
@@ -331,7 +329,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
 
         // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (13, 13, 32) -> (26, 26, 32)
         _layer1OutputGradient.AsSpan(0, count * 21632).Clear();
-        Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer2MaxIndex), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
+        Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
 
         // Layer 1: conv2d (Conv2D), gradients flow (26, 26, 32) -> (28, 28, 1)
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(0, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(0, count * Layer1OutputLength));
@@ -861,50 +859,264 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
 
     /// <summary>max_pooling2d: MaxPool2D(2, stride 2, Valid), (26, 26, 32) -> (13, 13, 32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Forward(ref float input, ref float output, ref int maxIndex)
+    private static void Layer2Forward(ref float input, ref float output)
     {
-        for (int oh = 0; oh < 13; oh++)
+        if (V512.IsHardwareAccelerated)
         {
-            int h0 = Math.Max(oh * 2 - 0, 0);
-            int h1 = Math.Min(oh * 2 - 0 + 2, 26);
-            for (int ow = 0; ow < 13; ow++)
+            for (int oh = 0; oh < 13; oh++)
             {
-                int w0 = Math.Max(ow * 2 - 0, 0);
-                int w1 = Math.Min(ow * 2 - 0 + 2, 26);
-                int target = (oh * 13 + ow) * 32;
-                for (int c = 0; c < 32; c++)
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                for (int ow = 0; ow < 13; ow++)
                 {
-                    int best = (h0 * 26 + w0) * 32 + c;
-                    float max = Unsafe.Add(ref input, best);
-                    for (int h = h0; h < h1; h++)
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int target = (oh * 13 + ow) * 32;
+                    int first = (h0 * 26 + w0) * 32;
+                    for (int c = 0; c < 32; c += 16)
                     {
-                        for (int x = w0; x < w1; x++)
+                        var max = V512.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
                         {
-                            int at = (h * 26 + x) * 32 + c;
-                            float v = Unsafe.Add(ref input, at);
-                            if (v > max || (float.IsNaN(v) && !float.IsNaN(max)))
+                            for (int x = w0; x < w1; x++)
                             {
-                                max = v;
-                                best = at;
+                                max = V512.Max(max, V512.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
                             }
                         }
+                        V512.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
-                    Unsafe.Add(ref output, target + c) = max;
-                    Unsafe.Add(ref maxIndex, target + c) = best;
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 13; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                for (int ow = 0; ow < 13; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int target = (oh * 13 + ow) * 32;
+                    int first = (h0 * 26 + w0) * 32;
+                    for (int c = 0; c < 32; c += 8)
+                    {
+                        var max = V256.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = V256.Max(max, V256.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
+                            }
+                        }
+                        V256.StoreUnsafe(max, ref output, (nuint)(target + c));
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 13; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                for (int ow = 0; ow < 13; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int target = (oh * 13 + ow) * 32;
+                    int first = (h0 * 26 + w0) * 32;
+                    for (int c = 0; c < 32; c += 4)
+                    {
+                        var max = V128.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
+                            }
+                        }
+                        V128.StoreUnsafe(max, ref output, (nuint)(target + c));
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int oh = 0; oh < 13; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                for (int ow = 0; ow < 13; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int target = (oh * 13 + ow) * 32;
+                    int first = (h0 * 26 + w0) * 32;
+                    for (int c = 0; c < 32; c++)
+                    {
+                        float max = Unsafe.Add(ref input, first + c);
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = MathF.Max(max, Unsafe.Add(ref input, (h * 26 + x) * 32 + c));
+                            }
+                        }
+                        Unsafe.Add(ref output, target + c) = max;
+                    }
                 }
             }
         }
     }
 
     /// <summary>max_pooling2d: input gradient of <paramref name="count"/> samples.</summary>
-    private static void Layer2Backward(ref float outputGradient, ref int maxIndex, ref float inputGradient, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
     {
-        for (int s = 0; s < count; s++)
+        if (V512.IsHardwareAccelerated)
         {
-            for (int k = 0; k < 5408; k++)
+            for (int s = 0; s < count; s++)
             {
-                int o = s * 5408 + k;
-                Unsafe.Add(ref inputGradient, s * 21632 + Unsafe.Add(ref maxIndex, o)) += Unsafe.Add(ref outputGradient, o);
+                int sampleInput = s * 21632;
+                for (int oh = 0; oh < 13; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    for (int ow = 0; ow < 13; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int source = s * 5408 + (oh * 13 + ow) * 32;
+                        for (int c = 0; c < 32; c += 16)
+                        {
+                            var max = V512.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V512.Create(0f);
+                            var maxIsNaN = ~V512.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 26 + x) * 32;
+                                    var v = V512.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V512.Equals(v, max) | (maxIsNaN & ~V512.Equals(v, v))) & searching;
+                                    V512.StoreUnsafe(V512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V512.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 21632;
+                for (int oh = 0; oh < 13; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    for (int ow = 0; ow < 13; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int source = s * 5408 + (oh * 13 + ow) * 32;
+                        for (int c = 0; c < 32; c += 8)
+                        {
+                            var max = V256.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V256.Create(0f);
+                            var maxIsNaN = ~V256.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 26 + x) * 32;
+                                    var v = V256.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V256.Equals(v, max) | (maxIsNaN & ~V256.Equals(v, v))) & searching;
+                                    V256.StoreUnsafe(V256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V256.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 21632;
+                for (int oh = 0; oh < 13; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    for (int ow = 0; ow < 13; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int source = s * 5408 + (oh * 13 + ow) * 32;
+                        for (int c = 0; c < 32; c += 4)
+                        {
+                            var max = V128.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V128.Create(0f);
+                            var maxIsNaN = ~V128.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 26 + x) * 32;
+                                    var v = V128.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
+                                    V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V128.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 21632;
+                for (int oh = 0; oh < 13; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    for (int ow = 0; ow < 13; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int source = s * 5408 + (oh * 13 + ow) * 32;
+                        for (int c = 0; c < 32; c++)
+                        {
+                            float max = Unsafe.Add(ref output, source + c);
+                            bool found = false;
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 26 + x) * 32;
+                                    float v = Unsafe.Add(ref input, at + c);
+                                    if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
+                                    {
+                                        Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                        found = true;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -1798,6 +2010,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         }
     }
 
+    /// <summary>conv2d_1: the kernel with its channel axes swapped, [kh, kw, cout, cin], for the input gradient.</summary>
     private static void Layer3TransposeKernel(ref float parameters, ref float transposed)
     {
         for (int tap = 0; tap < 9; tap++)
@@ -1814,50 +2027,264 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
 
     /// <summary>max_pooling2d_1: MaxPool2D(2, stride 2, Valid), (11, 11, 64) -> (5, 5, 64).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer4Forward(ref float input, ref float output, ref int maxIndex)
+    private static void Layer4Forward(ref float input, ref float output)
     {
-        for (int oh = 0; oh < 5; oh++)
+        if (V512.IsHardwareAccelerated)
         {
-            int h0 = Math.Max(oh * 2 - 0, 0);
-            int h1 = Math.Min(oh * 2 - 0 + 2, 11);
-            for (int ow = 0; ow < 5; ow++)
+            for (int oh = 0; oh < 5; oh++)
             {
-                int w0 = Math.Max(ow * 2 - 0, 0);
-                int w1 = Math.Min(ow * 2 - 0 + 2, 11);
-                int target = (oh * 5 + ow) * 64;
-                for (int c = 0; c < 64; c++)
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                for (int ow = 0; ow < 5; ow++)
                 {
-                    int best = (h0 * 11 + w0) * 64 + c;
-                    float max = Unsafe.Add(ref input, best);
-                    for (int h = h0; h < h1; h++)
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int target = (oh * 5 + ow) * 64;
+                    int first = (h0 * 11 + w0) * 64;
+                    for (int c = 0; c < 64; c += 16)
                     {
-                        for (int x = w0; x < w1; x++)
+                        var max = V512.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
                         {
-                            int at = (h * 11 + x) * 64 + c;
-                            float v = Unsafe.Add(ref input, at);
-                            if (v > max || (float.IsNaN(v) && !float.IsNaN(max)))
+                            for (int x = w0; x < w1; x++)
                             {
-                                max = v;
-                                best = at;
+                                max = V512.Max(max, V512.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
                             }
                         }
+                        V512.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
-                    Unsafe.Add(ref output, target + c) = max;
-                    Unsafe.Add(ref maxIndex, target + c) = best;
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 5; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                for (int ow = 0; ow < 5; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int target = (oh * 5 + ow) * 64;
+                    int first = (h0 * 11 + w0) * 64;
+                    for (int c = 0; c < 64; c += 8)
+                    {
+                        var max = V256.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = V256.Max(max, V256.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
+                            }
+                        }
+                        V256.StoreUnsafe(max, ref output, (nuint)(target + c));
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 5; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                for (int ow = 0; ow < 5; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int target = (oh * 5 + ow) * 64;
+                    int first = (h0 * 11 + w0) * 64;
+                    for (int c = 0; c < 64; c += 4)
+                    {
+                        var max = V128.LoadUnsafe(ref input, (nuint)(first + c));
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
+                            }
+                        }
+                        V128.StoreUnsafe(max, ref output, (nuint)(target + c));
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int oh = 0; oh < 5; oh++)
+            {
+                int h0 = Math.Max(oh * 2 - 0, 0);
+                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                for (int ow = 0; ow < 5; ow++)
+                {
+                    int w0 = Math.Max(ow * 2 - 0, 0);
+                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int target = (oh * 5 + ow) * 64;
+                    int first = (h0 * 11 + w0) * 64;
+                    for (int c = 0; c < 64; c++)
+                    {
+                        float max = Unsafe.Add(ref input, first + c);
+                        for (int h = h0; h < h1; h++)
+                        {
+                            for (int x = w0; x < w1; x++)
+                            {
+                                max = MathF.Max(max, Unsafe.Add(ref input, (h * 11 + x) * 64 + c));
+                            }
+                        }
+                        Unsafe.Add(ref output, target + c) = max;
+                    }
                 }
             }
         }
     }
 
     /// <summary>max_pooling2d_1: input gradient of <paramref name="count"/> samples.</summary>
-    private static void Layer4Backward(ref float outputGradient, ref int maxIndex, ref float inputGradient, int count)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer4Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
     {
-        for (int s = 0; s < count; s++)
+        if (V512.IsHardwareAccelerated)
         {
-            for (int k = 0; k < 1600; k++)
+            for (int s = 0; s < count; s++)
             {
-                int o = s * 1600 + k;
-                Unsafe.Add(ref inputGradient, s * 7744 + Unsafe.Add(ref maxIndex, o)) += Unsafe.Add(ref outputGradient, o);
+                int sampleInput = s * 7744;
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int source = s * 1600 + (oh * 5 + ow) * 64;
+                        for (int c = 0; c < 64; c += 16)
+                        {
+                            var max = V512.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V512.Create(0f);
+                            var maxIsNaN = ~V512.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 11 + x) * 64;
+                                    var v = V512.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V512.Equals(v, max) | (maxIsNaN & ~V512.Equals(v, v))) & searching;
+                                    V512.StoreUnsafe(V512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V512.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 7744;
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int source = s * 1600 + (oh * 5 + ow) * 64;
+                        for (int c = 0; c < 64; c += 8)
+                        {
+                            var max = V256.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V256.Create(0f);
+                            var maxIsNaN = ~V256.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 11 + x) * 64;
+                                    var v = V256.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V256.Equals(v, max) | (maxIsNaN & ~V256.Equals(v, v))) & searching;
+                                    V256.StoreUnsafe(V256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V256.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 7744;
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int source = s * 1600 + (oh * 5 + ow) * 64;
+                        for (int c = 0; c < 64; c += 4)
+                        {
+                            var max = V128.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~V128.Create(0f);
+                            var maxIsNaN = ~V128.Equals(max, max);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 11 + x) * 64;
+                                    var v = V128.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
+                                    V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = V128.AndNot(searching, hit);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int sampleInput = s * 7744;
+                for (int oh = 0; oh < 5; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    for (int ow = 0; ow < 5; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int source = s * 1600 + (oh * 5 + ow) * 64;
+                        for (int c = 0; c < 64; c++)
+                        {
+                            float max = Unsafe.Add(ref output, source + c);
+                            bool found = false;
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    int at = sampleInput + (h * 11 + x) * 64;
+                                    float v = Unsafe.Add(ref input, at + c);
+                                    if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
+                                    {
+                                        Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                        found = true;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -2412,6 +2839,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         }
     }
 
+    /// <summary>dense: the kernel with its channel axes swapped, [kh, kw, cout, cin], for the input gradient.</summary>
     private static void Layer6TransposeKernel(ref float parameters, ref float transposed)
     {
         for (int tap = 0; tap < 1; tap++)
@@ -2922,6 +3350,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         }
     }
 
+    /// <summary>dense_1: the kernel with its channel axes swapped, [kh, kw, cout, cin], for the input gradient.</summary>
     private static void Layer7TransposeKernel(ref float parameters, ref float transposed)
     {
         for (int tap = 0; tap < 1; tap++)

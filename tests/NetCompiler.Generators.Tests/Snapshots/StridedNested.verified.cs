@@ -61,7 +61,6 @@ partial class Zoo
         private readonly float[] _layer1PaddedInput = new float[BatchSize * Layer1PaddedLength];
         private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
         private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-        private readonly int[] _layer2MaxIndex = new int[BatchSize * Layer2OutputLength];
         private readonly float[] _layer4Output = new float[BatchSize * Layer4OutputLength];
         private readonly float[] _layer4OutputGradient = new float[BatchSize * Layer4OutputLength];
         private readonly float[] _layer4TransposedKernel = new float[Layer4KernelLength];
@@ -175,7 +174,7 @@ partial class Zoo
             }
 
             _step++;
-            global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), 0.05f, 0.9f, 1f);
+            global::NetCompiler.OptimizerKernels.SgdMomentumStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), 0.05f, 0.9f, gradientScale: 1f);
             return loss;
         }
 
@@ -246,7 +245,7 @@ partial class Zoo
             Layer1Forward(ref Slot(_layer1PaddedInput, sample, Layer1PaddedLength), ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
 
             // Layer 2: max_pooling2d (MaxPooling2D), (4, 4, 4) -> (2, 2, 4)
-            Layer2Forward(ref Slot(_layer1Output, sample, 64), ref Slot(_layer2Output, sample, Layer2OutputLength), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_layer2MaxIndex), sample * Layer2OutputLength));
+            Layer2Forward(ref Slot(_layer1Output, sample, 64), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
             // Layer 3: flatten (Flatten), (2, 2, 4) -> (16)
             // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
@@ -276,7 +275,7 @@ partial class Zoo
 
             // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (2, 2, 4) -> (4, 4, 4)
             _layer1OutputGradient.AsSpan(0, count * 64).Clear();
-            Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer2MaxIndex), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
+            Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
 
             // Layer 1: conv2d (Conv2D), gradients flow (4, 4, 4) -> (8, 8, 3)
             global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(0, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(0, count * Layer1OutputLength));
@@ -776,65 +775,266 @@ partial class Zoo
             }
         }
 
-        /// <summary>Keeps the interior of padded input gradients: the border's gradient belongs to no input.</summary>
-        private static void Layer1Crop(ref float paddedGradient, ref float inputGradient, int count)
-        {
-            for (int s = 0; s < count; s++)
-            {
-                for (int h = 0; h < 8; h++)
-                {
-                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref paddedGradient, s * 243 + (h + 0) * 27 + 0), 24)
-                        .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref inputGradient, s * 192 + h * 24), 24));
-                }
-            }
-        }
-
         /// <summary>max_pooling2d: MaxPool2D(2, stride 2, Valid), (4, 4, 4) -> (2, 2, 4).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Layer2Forward(ref float input, ref float output, ref int maxIndex)
+        private static void Layer2Forward(ref float input, ref float output)
         {
-            for (int oh = 0; oh < 2; oh++)
+            if (V512.IsHardwareAccelerated)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 4);
-                for (int ow = 0; ow < 2; ow++)
+                for (int oh = 0; oh < 2; oh++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 4);
-                    int target = (oh * 2 + ow) * 4;
-                    for (int c = 0; c < 4; c++)
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    for (int ow = 0; ow < 2; ow++)
                     {
-                        int best = (h0 * 4 + w0) * 4 + c;
-                        float max = Unsafe.Add(ref input, best);
-                        for (int h = h0; h < h1; h++)
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int target = (oh * 2 + ow) * 4;
+                        int first = (h0 * 4 + w0) * 4;
+                        // channels 0 to 3
                         {
-                            for (int x = w0; x < w1; x++)
+                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            for (int h = h0; h < h1; h++)
                             {
-                                int at = (h * 4 + x) * 4 + c;
-                                float v = Unsafe.Add(ref input, at);
-                                if (v > max || (float.IsNaN(v) && !float.IsNaN(max)))
+                                for (int x = w0; x < w1; x++)
                                 {
-                                    max = v;
-                                    best = at;
+                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
                                 }
                             }
+                            V128.StoreUnsafe(max, ref output, (nuint)(target));
                         }
-                        Unsafe.Add(ref output, target + c) = max;
-                        Unsafe.Add(ref maxIndex, target + c) = best;
+                    }
+                }
+            }
+            else if (V256.IsHardwareAccelerated)
+            {
+                for (int oh = 0; oh < 2; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    for (int ow = 0; ow < 2; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int target = (oh * 2 + ow) * 4;
+                        int first = (h0 * 4 + w0) * 4;
+                        // channels 0 to 3
+                        {
+                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
+                                }
+                            }
+                            V128.StoreUnsafe(max, ref output, (nuint)(target));
+                        }
+                    }
+                }
+            }
+            else if (V128.IsHardwareAccelerated)
+            {
+                for (int oh = 0; oh < 2; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    for (int ow = 0; ow < 2; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int target = (oh * 2 + ow) * 4;
+                        int first = (h0 * 4 + w0) * 4;
+                        // channels 0 to 3
+                        {
+                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
+                                }
+                            }
+                            V128.StoreUnsafe(max, ref output, (nuint)(target));
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (int oh = 0; oh < 2; oh++)
+                {
+                    int h0 = Math.Max(oh * 2 - 0, 0);
+                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    for (int ow = 0; ow < 2; ow++)
+                    {
+                        int w0 = Math.Max(ow * 2 - 0, 0);
+                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int target = (oh * 2 + ow) * 4;
+                        int first = (h0 * 4 + w0) * 4;
+                        for (int c = 0; c < 4; c++)
+                        {
+                            float max = Unsafe.Add(ref input, first + c);
+                            for (int h = h0; h < h1; h++)
+                            {
+                                for (int x = w0; x < w1; x++)
+                                {
+                                    max = MathF.Max(max, Unsafe.Add(ref input, (h * 4 + x) * 4 + c));
+                                }
+                            }
+                            Unsafe.Add(ref output, target + c) = max;
+                        }
                     }
                 }
             }
         }
 
         /// <summary>max_pooling2d: input gradient of <paramref name="count"/> samples.</summary>
-        private static void Layer2Backward(ref float outputGradient, ref int maxIndex, ref float inputGradient, int count)
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Layer2Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
         {
-            for (int s = 0; s < count; s++)
+            if (V512.IsHardwareAccelerated)
             {
-                for (int k = 0; k < 16; k++)
+                for (int s = 0; s < count; s++)
                 {
-                    int o = s * 16 + k;
-                    Unsafe.Add(ref inputGradient, s * 64 + Unsafe.Add(ref maxIndex, o)) += Unsafe.Add(ref outputGradient, o);
+                    int sampleInput = s * 64;
+                    for (int oh = 0; oh < 2; oh++)
+                    {
+                        int h0 = Math.Max(oh * 2 - 0, 0);
+                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        for (int ow = 0; ow < 2; ow++)
+                        {
+                            int w0 = Math.Max(ow * 2 - 0, 0);
+                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int source = s * 16 + (oh * 2 + ow) * 4;
+                            // channels 0 to 3
+                            {
+                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~V128.Create(0f);
+                                var maxIsNaN = ~V128.Equals(max, max);
+                                for (int h = h0; h < h1; h++)
+                                {
+                                    for (int x = w0; x < w1; x++)
+                                    {
+                                        int at = sampleInput + (h * 4 + x) * 4;
+                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
+                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = V128.AndNot(searching, hit);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            else if (V256.IsHardwareAccelerated)
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    int sampleInput = s * 64;
+                    for (int oh = 0; oh < 2; oh++)
+                    {
+                        int h0 = Math.Max(oh * 2 - 0, 0);
+                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        for (int ow = 0; ow < 2; ow++)
+                        {
+                            int w0 = Math.Max(ow * 2 - 0, 0);
+                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int source = s * 16 + (oh * 2 + ow) * 4;
+                            // channels 0 to 3
+                            {
+                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~V128.Create(0f);
+                                var maxIsNaN = ~V128.Equals(max, max);
+                                for (int h = h0; h < h1; h++)
+                                {
+                                    for (int x = w0; x < w1; x++)
+                                    {
+                                        int at = sampleInput + (h * 4 + x) * 4;
+                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
+                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = V128.AndNot(searching, hit);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            else if (V128.IsHardwareAccelerated)
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    int sampleInput = s * 64;
+                    for (int oh = 0; oh < 2; oh++)
+                    {
+                        int h0 = Math.Max(oh * 2 - 0, 0);
+                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        for (int ow = 0; ow < 2; ow++)
+                        {
+                            int w0 = Math.Max(ow * 2 - 0, 0);
+                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int source = s * 16 + (oh * 2 + ow) * 4;
+                            // channels 0 to 3
+                            {
+                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~V128.Create(0f);
+                                var maxIsNaN = ~V128.Equals(max, max);
+                                for (int h = h0; h < h1; h++)
+                                {
+                                    for (int x = w0; x < w1; x++)
+                                    {
+                                        int at = sampleInput + (h * 4 + x) * 4;
+                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
+                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = V128.AndNot(searching, hit);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    int sampleInput = s * 64;
+                    for (int oh = 0; oh < 2; oh++)
+                    {
+                        int h0 = Math.Max(oh * 2 - 0, 0);
+                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        for (int ow = 0; ow < 2; ow++)
+                        {
+                            int w0 = Math.Max(ow * 2 - 0, 0);
+                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int source = s * 16 + (oh * 2 + ow) * 4;
+                            for (int c = 0; c < 4; c++)
+                            {
+                                float max = Unsafe.Add(ref output, source + c);
+                                bool found = false;
+                                for (int h = h0; h < h1; h++)
+                                {
+                                    for (int x = w0; x < w1; x++)
+                                    {
+                                        int at = sampleInput + (h * 4 + x) * 4;
+                                        float v = Unsafe.Add(ref input, at + c);
+                                        if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
+                                        {
+                                            Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                            found = true;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -1233,6 +1433,7 @@ partial class Zoo
             }
         }
 
+        /// <summary>dense: the kernel with its channel axes swapped, [kh, kw, cout, cin], for the input gradient.</summary>
         private static void Layer4TransposeKernel(ref float parameters, ref float transposed)
         {
             for (int tap = 0; tap < 1; tap++)
