@@ -98,7 +98,9 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"NetCompiler.Generators\", \"{GeneratorVersion}\")]");
-            using (w.Block($"partial class {spec.ClassName} : global::NetCompiler.INetwork<{spec.InputType}>"))
+            string t = spec.InputType;
+            using (w.Block($"partial class {spec.ClassName} : global::NetCompiler.INetwork<{t}>, " +
+                $"global::NetCompiler.IBatchWorker<{t}, float>, global::NetCompiler.IBatchWorker<{t}, int>"))
             {
                 EmitConstants(w, model);
                 w.WriteLine();
@@ -215,6 +217,8 @@ public sealed partial class NetworkGenerator
             w.WriteLine($"public const int DefaultSeed = {s.Seed};");
             w.WriteLine("/// <summary>Layer kinds and shapes, stored in checkpoints so that weights only load into the same architecture.</summary>");
             w.WriteLine($"public const string Architecture = {Literal(Fingerprint(s))};");
+            w.WriteLine("/// <summary>Fewer samples than this per worker cost more to hand to another thread than they save.</summary>");
+            w.WriteLine($"private const int MinimumSamplesPerWorker = {MinimumSamplesPerWorker(m)};");
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 LayerSpec layer = m.Layers[i];
@@ -258,6 +262,12 @@ public sealed partial class NetworkGenerator
                 : "SGD's velocity (empty without momentum)";
             w.WriteLine($"private readonly float[] _optimizerState = new float[{m.OptimizerStateLength}]; // {state}");
             w.WriteLine("private long _step;");
+            w.WriteLine("// Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.");
+            w.WriteLine("private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];");
+            w.WriteLine("private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);");
+            w.WriteLine("private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);");
+            w.WriteLine("private int _batchCount;");
+            w.WriteLine("private bool _withGradient;");
             if (m.Spec.Optimizer.ClipNorm > 0 || m.Spec.Optimizer.GlobalClipNorm > 0)
             {
                 w.WriteLine("private readonly float[] _clipScales = new float[s_tensors.Length];");
@@ -302,8 +312,8 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"private readonly float[] {n.Hidden} = new float[BatchSize * {steps * l.Units}];");
                     }
 
-                    w.WriteLine($"private readonly float[] {n.HiddenGradient} = new float[{l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.CellGradient} = new float[{l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.HiddenGradient} = new float[BatchSize * {l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.CellGradient} = new float[BatchSize * {l.Units}];");
                     w.WriteLine($"private readonly float[] {n.TransposedRecurrent} = new float[{n.RecurrentLength}];");
                     if (m.NeedsInputGradient(i))
                     {
@@ -422,12 +432,18 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine($"ref {t} first = ref MemoryMarshal.GetReference(inputs);");
-                using (w.Block("for (int s = 0; s < count; s++)"))
-                {
-                    w.WriteLine("ForwardSample(ref Unsafe.Add(ref first, s * InputLength), 0);");
-                    w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(outputs.Slice(s * OutputLength, OutputLength));");
-                }
+                w.WriteLine("int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);");
+                w.WriteLine($"global::NetCompiler.BatchParallel.Run<{t}, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);");
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>Predict's share for one worker: batch slot <paramref name=\"worker\"/> is its scratch.</summary>");
+            using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, float>.RunRange(ref {t} inputs, ref float outputs, int worker, int start, int end)"))
+            using (w.Block("for (int s = start; s < end; s++)"))
+            {
+                w.WriteLine("ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);");
+                w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * OutputLength, OutputLength)");
+                w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));");
             }
 
             w.WriteLine();
@@ -435,12 +451,8 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
-                w.WriteLine($"ref {t} first = ref MemoryMarshal.GetReference(inputs);");
-                w.WriteLine("ForwardBatch(ref first, count);");
-                w.WriteLine("float loss = Loss(labels, count, withGradient: true);");
-                w.WriteLine("Array.Clear(_gradients);");
-                w.WriteLine("Backward(ref first, count);");
-                w.WriteLine("return loss;");
+                w.WriteLine("PrepareBackward();");
+                w.WriteLine("return RunBatch(inputs, labels, count, withGradient: true);");
             }
 
             w.WriteLine();
@@ -448,20 +460,61 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
-                w.WriteLine("ForwardBatch(ref MemoryMarshal.GetReference(inputs), count);");
-                w.WriteLine("return Loss(labels, count, withGradient: false);");
+                w.WriteLine("return RunBatch(inputs, labels, count, withGradient: false);");
             }
 
             w.WriteLine();
-            using (w.Block($"private void ForwardBatch(ref {t} first, int count)"))
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are");
+            w.WriteLine("/// summed in worker order, so a given degree of parallelism gives the same result on every run.");
+            w.WriteLine("/// </summary>");
+            using (w.Block($"private float RunBatch(ReadOnlySpan<{t}> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)"))
             {
-                using (w.Block("for (int s = 0; s < count; s++)"))
+                w.WriteLine("int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);");
+                w.WriteLine("_batchCount = count;");
+                w.WriteLine("_withGradient = withGradient;");
+                w.WriteLine($"global::NetCompiler.BatchParallel.Run<{t}, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);");
+                w.WriteLine("double loss = 0;");
+                using (w.Block("for (int worker = 0; worker < workers; worker++)"))
                 {
-                    w.WriteLine("ForwardSample(ref Unsafe.Add(ref first, s * InputLength), s);");
+                    w.WriteLine("loss += _workerLoss[worker];");
+                    using (w.Block("if (withGradient && worker > 0)"))
+                    {
+                        w.WriteLine("global::NetCompiler.VectorMath.Add(_workerGradients[worker - 1], _gradients);");
+                    }
                 }
 
                 w.WriteLine("_outputCount = count;");
+                w.WriteLine("return (float)(loss / count);");
             }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>");
+            using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, int>.RunRange(ref {t} inputs, ref int labels, int worker, int start, int end)"))
+            {
+                using (w.Block("for (int s = start; s < end; s++)"))
+                {
+                    w.WriteLine("ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);");
+                }
+
+                w.WriteLine("_workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);");
+                using (w.Block("if (_withGradient)"))
+                {
+                    w.WriteLine("float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];");
+                    w.WriteLine("Array.Clear(gradients);");
+                    w.WriteLine("Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);");
+                }
+            }
+
+            w.WriteLine();
+            w.WriteLine("/// <summary>How many cores Predict and training steps use; 1 runs everything on the calling thread.</summary>");
+            using (w.Block("public int DegreeOfParallelism"))
+            {
+                w.WriteLine("get => _degree;");
+                w.WriteLine("set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));");
+            }
+
+            w.WriteLine();
         }
 
         private static void EmitTraining(SourceWriter w, EmitModel m)
@@ -689,21 +742,48 @@ public sealed partial class NetworkGenerator
         private static void EmitLoss(SourceWriter w, EmitModel m)
         {
             string kernel = m.Spec.Loss.FromLogits ? "SparseCrossEntropyFromLogits" : "SparseCrossEntropyFromProbabilities";
-            using (w.Block("private float Loss(ReadOnlySpan<int> labels, int count, bool withGradient)"))
+            w.WriteLine("/// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>");
+            using (w.Block("private double Loss(ReadOnlySpan<int> labels, int start, int count)"))
             {
                 w.WriteLine($"return global::NetCompiler.LossKernels.{kernel}(");
-                w.WriteLine($"    new ReadOnlySpan<float>({m.LastOutput}, 0, count * OutputLength),");
-                w.WriteLine("    labels.Slice(0, count),");
-                w.WriteLine($"    withGradient ? {m.LastOutputGradient}.AsSpan(0, count * OutputLength) : Span<float>.Empty);");
+                w.WriteLine($"    new ReadOnlySpan<float>({m.LastOutput}, start * OutputLength, count * OutputLength),");
+                w.WriteLine("    labels,");
+                w.WriteLine($"    _withGradient ? {m.LastOutputGradient}.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,");
+                w.WriteLine("    _batchCount);");
             }
         }
 
+        /// <summary>
+        /// Backpropagation for samples [start, start + count), accumulating parameter gradients into
+        /// <c>gradientBuffer</c>. Samples are independent until their parameter gradients meet, so disjoint ranges run
+        /// on different threads, each into its own buffer; <c>PrepareBackward</c> must have run first.
+        /// </summary>
         private static void EmitBackward(SourceWriter w, EmitModel m)
         {
-            using (w.Block($"private void Backward(ref {m.Spec.InputType} inputs, int count)"))
+            // Kernels transposed for input gradients are shared by every range, so they are built once, before.
+            using (w.Block("private void PrepareBackward()"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-                w.WriteLine("ref float gradients = ref MemoryMarshal.GetArrayDataReference(_gradients);");
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    LayerNames n = m.Names[i];
+                    if (m.Layers[i] is LstmLayerSpec)
+                    {
+                        w.WriteLine($"{n.Method}TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference({n.TransposedRecurrent}));");
+                    }
+
+                    if (m.NeedsInputGradient(i) && m.Layers[i] is ConvLayerSpec or LstmLayerSpec)
+                    {
+                        string method = m.Layers[i] is LstmLayerSpec ? ProjectionNames(n).Method : n.Method;
+                        w.WriteLine($"{method}TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference({n.Transposed}));");
+                    }
+                }
+            }
+
+            w.WriteLine();
+            using (w.Block($"private void Backward(ref {m.Spec.InputType} inputs, int start, int count, float[] gradientBuffer)"))
+            {
+                w.WriteLine("ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);");
                 for (int i = m.Last; i >= 0; i--)
                 {
                     LayerSpec layer = m.Layers[i];
@@ -721,74 +801,77 @@ public sealed partial class NetworkGenerator
 
                     string? source = m.OutputBuffer(i - 1);
                     string? sourceGradient = m.OutputGradientBuffer(i - 1);
-                    string gradientRef = $"ref MemoryMarshal.GetArrayDataReference({n.OutputGradient})";
+                    string sourceRef = source is null ? "ref inputs" : Batch(source, layer.Input.Length);
+                    string gradientRef = Batch(n.OutputGradient, layer.Output.Length);
                     w.WriteLine();
                     w.WriteLine($"// Layer {i + 1}: {layer.Name} ({layer.KerasType}), gradients flow {layer.Output} -> {layer.Input}");
-                    if (layer is ConvLayerSpec c)
+                    switch (layer)
                     {
-                        // The last layer's activation gradient is folded into the loss gradient (softmax with cross-entropy).
-                        if (i != m.Last && c.Activation != ActivationKind.Linear)
-                        {
-                            w.WriteLine($"global::NetCompiler.ActivationKernels.{c.Activation}Backward(" +
-                                $"{n.Output}.AsSpan(0, count * {n.OutputLength}), {n.OutputGradient}.AsSpan(0, count * {n.OutputLength}));");
-                        }
-
-                        string inputRef = c.IsPadded
-                            ? $"ref MemoryMarshal.GetArrayDataReference({n.Padded})"
-                            : source is null ? "ref inputs" : $"ref MemoryMarshal.GetArrayDataReference({source})";
-                        w.WriteLine($"{n.Method}BackwardKernel({inputRef}, {gradientRef}, ref gradients, count);");
-                        if (needsInput)
-                        {
-                            string target = c.IsPadded ? n.PaddedGradient : sourceGradient!;
-                            string length = c.IsPadded ? $"{n.Method}PaddedLength" : c.Input.Length.ToString(Invariant);
-                            w.WriteLine($"{n.Method}TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference({n.Transposed}));");
-                            w.WriteLine($"{target}.AsSpan(0, count * {length}).Clear();");
-                            w.WriteLine($"{n.Method}BackwardInput({gradientRef}, ref MemoryMarshal.GetArrayDataReference({n.Transposed}), " +
-                                $"ref MemoryMarshal.GetArrayDataReference({target}), count);");
-                            if (c.IsPadded)
+                        case ConvLayerSpec c:
+                            // The last layer's activation gradient is folded into the loss gradient (softmax with cross-entropy).
+                            if (i != m.Last && c.Activation != ActivationKind.Linear)
                             {
-                                w.WriteLine($"{n.Method}Crop(ref MemoryMarshal.GetArrayDataReference({n.PaddedGradient}), " +
-                                    $"ref MemoryMarshal.GetArrayDataReference({sourceGradient}), count);");
+                                w.WriteLine($"global::NetCompiler.ActivationKernels.{c.Activation}Backward(" +
+                                    $"{Span(n.Output, n.OutputLength)}, {Span(n.OutputGradient, n.OutputLength)});");
                             }
-                        }
-                    }
-                    else if (layer is MaxPoolLayerSpec)
-                    {
-                        w.WriteLine($"{sourceGradient}.AsSpan(0, count * {layer.Input.Length}).Clear();");
-                        w.WriteLine($"{n.Method}Backward({(source is null ? "ref inputs" : $"ref MemoryMarshal.GetArrayDataReference({source})")}, " +
-                            $"ref MemoryMarshal.GetArrayDataReference({n.Output}), {gradientRef}, " +
-                            $"ref MemoryMarshal.GetArrayDataReference({sourceGradient}), count);");
-                    }
-                    else if (layer is EmbeddingLayerSpec)
-                    {
-                        w.WriteLine($"{n.Method}Backward(ref inputs, {gradientRef}, ref gradients, count);");
-                    }
-                    else if (layer is LstmLayerSpec l)
-                    {
-                        EmitLstmBackwardCall(w, m, l, n, source, sourceGradient, needsInput);
+
+                            string inputRef = c.IsPadded ? Batch(n.Padded, c.PaddedLength) : sourceRef;
+                            w.WriteLine($"{n.Method}BackwardKernel({inputRef}, {gradientRef}, ref gradients, count);");
+                            if (needsInput)
+                            {
+                                string target = c.IsPadded ? n.PaddedGradient : sourceGradient!;
+                                int length = c.IsPadded ? c.PaddedLength : c.Input.Length;
+                                w.WriteLine($"{Span(target, length.ToString(Invariant))}.Clear();");
+                                w.WriteLine($"{n.Method}BackwardInput({gradientRef}, ref MemoryMarshal.GetArrayDataReference({n.Transposed}), " +
+                                    $"{Batch(target, length)}, count);");
+                                if (c.IsPadded)
+                                {
+                                    w.WriteLine($"{n.Method}Crop({Batch(n.PaddedGradient, c.PaddedLength)}, " +
+                                        $"{Batch(sourceGradient!, c.Input.Length)}, count);");
+                                }
+                            }
+
+                            break;
+                        case MaxPoolLayerSpec:
+                            w.WriteLine($"{Span(sourceGradient!, layer.Input.Length.ToString(Invariant))}.Clear();");
+                            w.WriteLine($"{n.Method}Backward({sourceRef}, {Batch(n.Output, layer.Output.Length)}, {gradientRef}, " +
+                                $"{Batch(sourceGradient!, layer.Input.Length)}, count);");
+                            break;
+                        case EmbeddingLayerSpec:
+                            w.WriteLine($"{n.Method}Backward(ref inputs, {gradientRef}, ref gradients, count);");
+                            break;
+                        case LstmLayerSpec l:
+                            EmitLstmBackwardCall(w, l, n, sourceRef, sourceGradient, needsInput);
+                            break;
                     }
                 }
             }
         }
 
+        /// <summary>A ref to sample <c>start</c> of a batch buffer whose samples are <paramref name="length"/> long.</summary>
+        private static string Batch(string field, int length) => $"ref Slot({field}, start, {length})";
+
+        /// <summary>The span of samples [start, start + count) of a batch buffer.</summary>
+        private static string Span(string field, string length) => $"{field}.AsSpan(start * {length}, count * {length})";
+
         private static void EmitLstmBackwardCall(
-            SourceWriter w, EmitModel m, LstmLayerSpec l, LayerNames n, string? source, string? sourceGradient, bool needsInput)
+            SourceWriter w, LstmLayerSpec l, LayerNames n, string sourceRef, string? sourceGradient, bool needsInput)
         {
-            string Ref(string field) => $"ref MemoryMarshal.GetArrayDataReference({field})";
+            int steps = l.Steps;
             string hidden = l.ReturnSequences ? n.Output : n.Hidden;
-            string mask = l.Masked ? $"{Ref("_mask")}, " : "";
+            string mask = l.Masked ? "ref _mask[start * InputLength], " : "";
             LayerNames projection = ProjectionNames(n);
-            string inputRef = source is null ? "ref inputs" : Ref(source);
-            w.WriteLine($"{n.Method}TransposeRecurrent(ref parameters, {Ref(n.TransposedRecurrent)});");
-            w.WriteLine($"{n.Method}BackwardThroughTime({Ref(n.TransposedRecurrent)}, {Ref(n.Gates)}, {Ref(n.Cell)}, " +
-                $"{Ref(n.OutputGradient)}, {Ref(n.GateGradient)}, {Ref(n.HiddenGradient)}, {Ref(n.CellGradient)}, {mask}count);");
-            w.WriteLine($"{n.Method}BackwardRecurrent({Ref(hidden)}, {Ref(n.GateGradient)}, ref gradients, count);");
-            w.WriteLine($"{projection.Method}BackwardKernel({inputRef}, {Ref(n.GateGradient)}, ref gradients, count);");
+            string gateGradient = Batch(n.GateGradient, steps * l.Gates);
+            w.WriteLine($"{n.Method}BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference({n.TransposedRecurrent}), " +
+                $"{Batch(n.Gates, steps * l.Gates)}, {Batch(n.Cell, steps * l.Units)}, {Batch(n.OutputGradient, l.Output.Length)}, " +
+                $"{gateGradient}, {Batch(n.HiddenGradient, l.Units)}, {Batch(n.CellGradient, l.Units)}, {mask}count);");
+            w.WriteLine($"{n.Method}BackwardRecurrent({Batch(hidden, steps * l.Units)}, {gateGradient}, ref gradients, count);");
+            w.WriteLine($"{projection.Method}BackwardKernel({sourceRef}, {gateGradient}, ref gradients, count);");
             if (needsInput)
             {
-                w.WriteLine($"{projection.Method}TransposeKernel(ref parameters, {Ref(n.Transposed)});");
-                w.WriteLine($"{sourceGradient}.AsSpan(0, count * {l.Input.Length}).Clear();");
-                w.WriteLine($"{projection.Method}BackwardInput({Ref(n.GateGradient)}, {Ref(n.Transposed)}, {Ref(sourceGradient!)}, count);");
+                w.WriteLine($"{Span(sourceGradient!, l.Input.Length.ToString(Invariant))}.Clear();");
+                w.WriteLine($"{projection.Method}BackwardInput({gateGradient}, ref MemoryMarshal.GetArrayDataReference({n.Transposed}), " +
+                    $"{Batch(sourceGradient!, l.Input.Length)}, count);");
             }
         }
 
@@ -855,6 +938,23 @@ public sealed partial class NetworkGenerator
                         break;
                 }
             }
+        }
+
+        /// <summary>Enough samples for about half a million floating-point operations of forward pass per worker.</summary>
+        private static int MinimumSamplesPerWorker(EmitModel m)
+        {
+            long flops = 0;
+            foreach (LayerSpec layer in m.Layers)
+            {
+                flops += layer switch
+                {
+                    ConvLayerSpec c => 2L * c.Output.Height * c.Output.Width * c.KernelHeight * c.KernelWidth * c.InChannels * c.OutChannels,
+                    LstmLayerSpec l => 2L * l.Steps * (l.Features + l.Units) * l.Gates,
+                    _ => layer.Output.Length,
+                };
+            }
+
+            return (int)System.Math.Max(1, System.Math.Min(1 << 20, 500_000 / System.Math.Max(1, flops)));
         }
 
         private static void WriteIf(SourceWriter w, string line)

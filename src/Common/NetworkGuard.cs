@@ -102,9 +102,24 @@ public static class NetworkGuard
     }
 
     /// <summary>
-    /// True when the loss and every gradient are finite: the check before an optimizer step. A sum of the gradients
-    /// is NaN or infinite when any of them is (or when they overflow together, which is no step to take either).
+    /// True when the loss is finite and so is the sum of the squared gradients: the check before an optimizer step.
+    /// That sum is NaN or infinite when any gradient is, and also when a finite gradient is above about 1.8e19.
+    /// Such a gradient would overflow Adam's second moment to infinity, and the next step would then turn every
+    /// parameter it touches into NaN even though that step's own loss and gradients are finite.
     /// </summary>
     public static bool IsFinite(float loss, ReadOnlySpan<float> gradients) =>
-        float.IsFinite(loss) && float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(gradients));
+        float.IsFinite(loss) && float.IsFinite(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(gradients));
+
+    /// <summary>A degree of parallelism in [1, maximum], the workers a network prepared buffers for.</summary>
+    public static int CheckDegree(int value, int maximum, string parameterName)
+    {
+        if (value < 1 || value > maximum)
+        {
+            throw new ArgumentOutOfRangeException(
+                parameterName, value, $"The degree of parallelism must be between 1 and {maximum} (the processors, " +
+                "at most the batch size, when the network was created).");
+        }
+
+        return value;
+    }
 }

@@ -14,11 +14,19 @@ public static class LossKernels
     /// where the clipped loss is flat. Leave <paramref name="logitGradients"/> empty to skip it.
     /// </summary>
     public static float SparseCrossEntropyFromProbabilities(
-        ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, Span<float> logitGradients)
+        ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, Span<float> logitGradients) =>
+        (float)(SparseCrossEntropyFromProbabilities(probabilities, labels, logitGradients, labels.Length) / labels.Length);
+
+    /// <summary>
+    /// The summed loss of these samples, with gradients divided by <paramref name="batchCount"/>: the part of a batch's
+    /// mean loss one worker computes when a batch is split over threads.
+    /// </summary>
+    public static double SparseCrossEntropyFromProbabilities(
+        ReadOnlySpan<float> probabilities, ReadOnlySpan<int> labels, Span<float> logitGradients, int batchCount)
     {
-        int count = labels.Length, classes = probabilities.Length / count;
+        int count = labels.Length, classes = probabilities.Length / Math.Max(1, count);
         double total = 0;
-        float scale = 1f / count;
+        float scale = 1f / batchCount;
         for (int s = 0; s < count; s++)
         {
             ReadOnlySpan<float> p = probabilities.Slice(s * classes, classes);
@@ -38,7 +46,7 @@ public static class LossKernels
             }
         }
 
-        return (float)(total / count);
+        return total;
     }
 
     /// <summary>
@@ -46,11 +54,16 @@ public static class LossKernels
     /// stay finite. The gradient is softmax(z) - onehot, divided by the batch size.
     /// </summary>
     public static float SparseCrossEntropyFromLogits(
-        ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> logitGradients)
+        ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> logitGradients) =>
+        (float)(SparseCrossEntropyFromLogits(logits, labels, logitGradients, labels.Length) / labels.Length);
+
+    /// <summary>The summed loss of these samples, with gradients divided by <paramref name="batchCount"/>.</summary>
+    public static double SparseCrossEntropyFromLogits(
+        ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, Span<float> logitGradients, int batchCount)
     {
-        int count = labels.Length, classes = logits.Length / count;
+        int count = labels.Length, classes = logits.Length / Math.Max(1, count);
         double total = 0;
-        float scale = 1f / count;
+        float scale = 1f / batchCount;
         for (int s = 0; s < count; s++)
         {
             ReadOnlySpan<float> z = logits.Slice(s * classes, classes);
@@ -80,6 +93,6 @@ public static class LossKernels
             }
         }
 
-        return (float)(total / count);
+        return total;
     }
 }

@@ -1,0 +1,224 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace NetCompiler;
+
+/// <summary>
+/// Work that splits a batch into ranges of samples. Generated networks implement it to spread Predict and training
+/// steps over cores; the worker index names the scratch (batch slot, gradient buffer) a range may use.
+/// </summary>
+public interface IBatchWorker<TInput, TOutput>
+    where TInput : unmanaged
+    where TOutput : unmanaged
+{
+    void RunRange(ref TInput inputs, ref TOutput outputs, int worker, int start, int end);
+}
+
+/// <summary>
+/// Runs a batch on several cores without allocating: a fixed set of dedicated threads waits for work, the caller takes
+/// the first range itself, and returns when every range is done. Ranges are contiguous and in worker order, so a
+/// reduction over workers in index order gives the same result on every run with the same degree.
+/// </summary>
+/// <remarks>
+/// One batch runs at a time across the process: a second caller waits for the first. The caller's spans are pinned
+/// for the duration, so the garbage collector cannot move them while other threads read them.
+/// </remarks>
+public static class BatchParallel
+{
+    private static readonly object s_gate = new();
+    private static WorkerThread[] s_threads = Array.Empty<WorkerThread>();
+
+    /// <summary>The degree generated networks use unless told otherwise: one worker per processor.</summary>
+    public static int DefaultDegree => Environment.ProcessorCount;
+
+    /// <summary>
+    /// The most workers a network with this batch size uses: one per processor, but no more than its batch slots,
+    /// since each worker needs a slot of scratch.
+    /// </summary>
+    public static int MaxWorkers(int batchSize) => Math.Max(1, Math.Min(DefaultDegree, batchSize));
+
+    /// <summary>Gradient buffers for every worker beyond the first, allocated once with the network.</summary>
+    public static float[][] Buffers(int batchSize, int parameterCount)
+    {
+        var buffers = new float[MaxWorkers(batchSize) - 1][];
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            buffers[i] = new float[parameterCount];
+        }
+
+        return buffers;
+    }
+
+    /// <summary>
+    /// The number of workers to use for <paramref name="count"/> samples: at most <paramref name="degree"/>, and few
+    /// enough that each worker gets at least <paramref name="minimumPerWorker"/> samples, below which handing work to
+    /// another thread costs more than it saves.
+    /// </summary>
+    public static int Workers(int count, int degree, int minimumPerWorker) =>
+        Math.Max(1, Math.Min(degree, count / Math.Max(1, minimumPerWorker)));
+
+    /// <summary>
+    /// Splits [0, count) into <paramref name="workers"/> contiguous ranges and runs them, the first on the calling
+    /// thread. Exceptions from any range are rethrown here after all ranges finished.
+    /// </summary>
+    public static unsafe void Run<TInput, TOutput>(
+        IBatchWorker<TInput, TOutput> work, ref TInput inputs, ref TOutput outputs, int count, int workers)
+        where TInput : unmanaged
+        where TOutput : unmanaged
+    {
+        if (workers <= 1 || count <= 1)
+        {
+            work.RunRange(ref inputs, ref outputs, 0, 0, count);
+            return;
+        }
+
+        lock (s_gate)
+        {
+            EnsureThreads(workers - 1);
+            fixed (TInput* input = &inputs)
+            fixed (TOutput* output = &outputs)
+            {
+                // One cached job per pair of element types, refilled under the lock: nothing is allocated per call.
+                Job<TInput, TOutput> job = Job<TInput, TOutput>.Shared;
+                job.Set(work, (nint)input, (nint)output, count, workers);
+                s_pending = workers - 1;
+                s_done.Reset();
+                for (int w = 1; w < workers; w++)
+                {
+                    s_threads[w - 1].Start(job, w);
+                }
+
+                Exception? first = null;
+                try
+                {
+                    job.Run(0);
+                }
+                catch (Exception e)
+                {
+                    first = e;
+                }
+
+                s_done.Wait();
+                for (int w = 1; w < workers; w++)
+                {
+                    first ??= s_threads[w - 1].TakeException();
+                }
+
+                job.Set(null, 0, 0, 0, 0);
+                if (first is not null)
+                {
+                    ExceptionDispatchInfo.Capture(first).Throw();
+                }
+            }
+        }
+    }
+
+    private static int s_pending;
+    private static readonly ManualResetEventSlim s_done = new(false);
+
+    private static void EnsureThreads(int needed)
+    {
+        if (s_threads.Length >= needed)
+        {
+            return;
+        }
+
+        var threads = new WorkerThread[needed];
+        Array.Copy(s_threads, threads, s_threads.Length);
+        for (int i = s_threads.Length; i < needed; i++)
+        {
+            threads[i] = new WorkerThread(i + 1);
+        }
+
+        s_threads = threads;
+    }
+
+    private static void Finished()
+    {
+        if (Interlocked.Decrement(ref s_pending) == 0)
+        {
+            s_done.Set();
+        }
+    }
+
+    /// <summary>One call's work, kept in a static per pair of element types so worker threads can reach it.</summary>
+    private sealed class Job<TInput, TOutput> : IJob
+        where TInput : unmanaged
+        where TOutput : unmanaged
+    {
+        public static readonly Job<TInput, TOutput> Shared = new();
+
+        private IBatchWorker<TInput, TOutput>? _work;
+        private nint _inputs, _outputs;
+        private int _count, _workers;
+
+        public void Set(IBatchWorker<TInput, TOutput>? work, nint inputs, nint outputs, int count, int workers)
+        {
+            (_work, _inputs, _outputs, _count, _workers) = (work, inputs, outputs, count, workers);
+        }
+
+        public unsafe void Run(int worker)
+        {
+            int start = (int)((long)_count * worker / _workers), end = (int)((long)_count * (worker + 1) / _workers);
+            _work!.RunRange(
+                ref Unsafe.AsRef<TInput>((void*)_inputs), ref Unsafe.AsRef<TOutput>((void*)_outputs), worker, start, end);
+        }
+    }
+
+    private interface IJob
+    {
+        void Run(int worker);
+    }
+
+    /// <summary>A background thread that runs one range per signal and reports back.</summary>
+    private sealed class WorkerThread
+    {
+        private readonly SemaphoreSlim _signal = new(0);
+        private IJob? _job;
+        private int _worker;
+        private Exception? _exception;
+
+        public WorkerThread(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"NetCompiler worker {index}" };
+            thread.Start();
+        }
+
+        public void Start(IJob job, int worker)
+        {
+            _job = job;
+            _worker = worker;
+            _signal.Release();
+        }
+
+        public Exception? TakeException()
+        {
+            Exception? e = _exception;
+            _exception = null;
+            return e;
+        }
+
+        private void Loop()
+        {
+            while (true)
+            {
+                _signal.Wait();
+                try
+                {
+                    _job!.Run(_worker);
+                }
+                catch (Exception e)
+                {
+                    _exception = e;
+                }
+                finally
+                {
+                    _job = null;
+                    Finished();
+                }
+            }
+        }
+    }
+}
