@@ -650,6 +650,14 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine();
+            w.WriteLine("/// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>");
+            w.WriteLine($"public void ExportOnnx(global::System.IO.Stream stream) =>");
+            w.WriteLine($"    global::NetCompiler.OnnxExporter.Export(stream, Architecture, _parameters, {Literal(m.Spec.ClassName)});");
+            w.WriteLine();
+            w.WriteLine("/// <summary>Writes an ONNX file atomically: a crash mid-write leaves the previous file intact.</summary>");
+            w.WriteLine($"public void ExportOnnx(string path) =>");
+            w.WriteLine($"    global::NetCompiler.OnnxExporter.Export(path, Architecture, _parameters, {Literal(m.Spec.ClassName)});");
+            w.WriteLine();
             w.WriteLine("/// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>");
             using (w.Block("public void Load(string path)"))
             {

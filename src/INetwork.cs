@@ -47,9 +47,10 @@ public interface INetwork<TInput>
 
     /// <summary>
     /// Computes gradients, then takes one optimizer step; returns the mean loss before the step. When the loss or a
-    /// gradient is NaN or infinite (a bad input, or divergence) it takes no step, leaves the parameters and the
-    /// optimizer state as they were, and returns a non-finite value (that loss, or NaN when only a gradient was not
-    /// finite) so the caller can tell.
+    /// gradient is NaN or infinite (a bad input, or divergence), or the gradients are so large that their squares
+    /// overflow (above about 1.8e19), it takes no step, leaves the parameters and the optimizer state as they were,
+    /// and returns a non-finite value (that loss, or NaN when only the gradients were at fault) so the caller can
+    /// tell.
     /// </summary>
     float TrainBatch(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> labels);
 

@@ -18,6 +18,7 @@ internal static class Program
 {
     private const string WeightsFileName = "fashion-cnn.nccp";
     private const string PlotFileName = "training-curves.png";
+    private const string OnnxFileName = "fashion-cnn.onnx";
 
     // Exit codes: 2 for a command line or data the user must fix, 1 for a failure while running, 130 for Ctrl+C
     // (128 + SIGINT, what shells report for an interrupted program).
@@ -161,6 +162,9 @@ internal static class Program
         string weightsPath = Path.Combine(options.OutputDirectory, WeightsFileName);
         model.Save(weightsPath);
         Console.WriteLine($"Saved weights and optimizer state to {weightsPath}");
+        string onnxPath = Path.Combine(options.OutputDirectory, OnnxFileName);
+        model.ExportOnnx(onnxPath);
+        Console.WriteLine($"Exported the trained model for ONNX Runtime to {onnxPath}");
 
         string plotPath = Path.Combine(options.OutputDirectory, PlotFileName);
         long perEpoch = options.MaxBatchesPerEpoch > 0

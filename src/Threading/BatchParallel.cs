@@ -115,6 +115,27 @@ public static class BatchParallel
         }
     }
 
+    /// <summary>
+    /// Bytes allocated so far on the worker threads, as each thread last counted them. Allocation tests read it: the
+    /// process-wide counter also sees the test runner's own threads.
+    /// </summary>
+    internal static long WorkerAllocatedBytes
+    {
+        get
+        {
+            lock (s_gate)
+            {
+                long total = 0;
+                foreach (WorkerThread thread in s_threads)
+                {
+                    total += thread.AllocatedBytes;
+                }
+
+                return total;
+            }
+        }
+    }
+
     private static int s_pending;
     private static readonly ManualResetEventSlim s_done = new(false);
 
@@ -193,6 +214,8 @@ public static class BatchParallel
             _signal.Release();
         }
 
+        public long AllocatedBytes { get; private set; }
+
         public Exception? TakeException()
         {
             Exception? e = _exception;
@@ -216,6 +239,7 @@ public static class BatchParallel
                 finally
                 {
                     _job = null;
+                    AllocatedBytes = GC.GetAllocatedBytesForCurrentThread();
                     Finished();
                 }
             }

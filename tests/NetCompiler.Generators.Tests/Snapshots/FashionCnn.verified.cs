@@ -14,7 +14,7 @@ using V512 = global::System.Runtime.Intrinsics.Vector512;
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generators", "%VERSION%")]
-partial class FashionCnn : global::NetCompiler.INetwork<float>
+partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompiler.IBatchWorker<float, float>, global::NetCompiler.IBatchWorker<float, int>
 {
     /// <summary>The most samples one training call takes; every batch buffer has room for this many.</summary>
     public const int BatchSize = 32;
@@ -28,6 +28,8 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     public const int DefaultSeed = 42;
     /// <summary>Layer kinds and shapes, stored in checkpoints so that weights only load into the same architecture.</summary>
     public const string Architecture = "Input(28, 28, 1)|Conv2D(32,3x3,1,Valid,ReLU)|MaxPool2D(2,2,Valid)|Conv2D(64,3x3,1,Valid,ReLU)|MaxPool2D(2,2,Valid)|Flatten|Dense(128,ReLU)|Dense(10,Softmax)";
+    /// <summary>Fewer samples than this per worker cost more to hand to another thread than they save.</summary>
+    private const int MinimumSamplesPerWorker = 1;
 
     // Layer 1: conv2d (Conv2D), (28, 28, 1) -> (26, 26, 32)
     private const int Layer1OutputLength = 21632;
@@ -67,6 +69,12 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _optimizerState = new float[450068]; // Adam's first moments, then its second moments
     private long _step;
+    // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
+    private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
+    private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+    private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
+    private int _batchCount;
+    private bool _withGradient;
     private int _outputCount;
     private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
     private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
@@ -150,40 +158,80 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         _outputCount = 0;
-        ref float first = ref MemoryMarshal.GetReference(inputs);
-        for (int s = 0; s < count; s++)
+        int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+        global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+    }
+
+    /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+    void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
+    {
+        for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref first, s * InputLength), 0);
-            new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(outputs.Slice(s * OutputLength, OutputLength));
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            new ReadOnlySpan<float>(_layer7Output, worker * OutputLength, OutputLength)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
     }
 
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-        ref float first = ref MemoryMarshal.GetReference(inputs);
-        ForwardBatch(ref first, count);
-        float loss = Loss(labels, count, withGradient: true);
-        Array.Clear(_gradients);
-        Backward(ref first, count);
-        return loss;
+        PrepareBackward();
+        return RunBatch(inputs, labels, count, withGradient: true);
     }
 
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-        ForwardBatch(ref MemoryMarshal.GetReference(inputs), count);
-        return Loss(labels, count, withGradient: false);
+        return RunBatch(inputs, labels, count, withGradient: false);
     }
 
-    private void ForwardBatch(ref float first, int count)
+    /// <summary>
+    /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
+    /// summed in worker order, so a given degree of parallelism gives the same result on every run.
+    /// </summary>
+    private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
     {
-        for (int s = 0; s < count; s++)
+        int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+        _batchCount = count;
+        _withGradient = withGradient;
+        global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+        double loss = 0;
+        for (int worker = 0; worker < workers; worker++)
         {
-            ForwardSample(ref Unsafe.Add(ref first, s * InputLength), s);
+            loss += _workerLoss[worker];
+            if (withGradient && worker > 0)
+            {
+                global::NetCompiler.VectorMath.Add(_workerGradients[worker - 1], _gradients);
+            }
         }
         _outputCount = count;
+        return (float)(loss / count);
     }
+
+    /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
+    void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
+    {
+        for (int s = start; s < end; s++)
+        {
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+        }
+        _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+        if (_withGradient)
+        {
+            float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+            Array.Clear(gradients);
+            Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+        }
+    }
+
+    /// <summary>How many cores Predict and training steps use; 1 runs everything on the calling thread.</summary>
+    public int DegreeOfParallelism
+    {
+        get => _degree;
+        set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
+    }
+
 
     public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
@@ -256,6 +304,14 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         _step = step;
     }
 
+    /// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>
+    public void ExportOnnx(global::System.IO.Stream stream) =>
+        global::NetCompiler.OnnxExporter.Export(stream, Architecture, _parameters, "FashionCnn");
+
+    /// <summary>Writes an ONNX file atomically: a crash mid-write leaves the previous file intact.</summary>
+    public void ExportOnnx(string path) =>
+        global::NetCompiler.OnnxExporter.Export(path, Architecture, _parameters, "FashionCnn");
+
     /// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>
     public void Load(string path)
     {
@@ -290,50 +346,56 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>
         global::NetCompiler.ActivationKernels.Softmax(_layer7Output.AsSpan(sample * Layer7OutputLength, Layer7OutputLength));
     }
 
-    private float Loss(ReadOnlySpan<int> labels, int count, bool withGradient)
+    /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
+    private double Loss(ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromProbabilities(
-            new ReadOnlySpan<float>(_layer7Output, 0, count * OutputLength),
-            labels.Slice(0, count),
-            withGradient ? _layer7OutputGradient.AsSpan(0, count * OutputLength) : Span<float>.Empty);
+            new ReadOnlySpan<float>(_layer7Output, start * OutputLength, count * OutputLength),
+            labels,
+            _withGradient ? _layer7OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+            _batchCount);
     }
 
-    private void Backward(ref float inputs, int count)
+    private void PrepareBackward()
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float gradients = ref MemoryMarshal.GetArrayDataReference(_gradients);
+        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        Layer6TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel));
+        Layer7TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel));
+    }
+
+    private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+    {
+        ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
         // Layer 7: dense_1 (Dense), gradients flow (10) -> (128)
-        Layer7BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer6Output), ref MemoryMarshal.GetArrayDataReference(_layer7OutputGradient), ref gradients, count);
-        Layer7TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel));
-        _layer6OutputGradient.AsSpan(0, count * 128).Clear();
-        Layer7BackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer7OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer6OutputGradient), count);
+        Layer7BackwardKernel(ref Slot(_layer6Output, start, 128), ref Slot(_layer7OutputGradient, start, 10), ref gradients, count);
+        _layer6OutputGradient.AsSpan(start * 128, count * 128).Clear();
+        Layer7BackwardInput(ref Slot(_layer7OutputGradient, start, 10), ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel), ref Slot(_layer6OutputGradient, start, 128), count);
 
         // Layer 6: dense (Dense), gradients flow (128) -> (1600)
-        global::NetCompiler.ActivationKernels.ReLUBackward(_layer6Output.AsSpan(0, count * Layer6OutputLength), _layer6OutputGradient.AsSpan(0, count * Layer6OutputLength));
-        Layer6BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer4Output), ref MemoryMarshal.GetArrayDataReference(_layer6OutputGradient), ref gradients, count);
-        Layer6TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel));
-        _layer4OutputGradient.AsSpan(0, count * 1600).Clear();
-        Layer6BackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer6OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), count);
+        global::NetCompiler.ActivationKernels.ReLUBackward(_layer6Output.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength), _layer6OutputGradient.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength));
+        Layer6BackwardKernel(ref Slot(_layer4Output, start, 1600), ref Slot(_layer6OutputGradient, start, 128), ref gradients, count);
+        _layer4OutputGradient.AsSpan(start * 1600, count * 1600).Clear();
+        Layer6BackwardInput(ref Slot(_layer6OutputGradient, start, 128), ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel), ref Slot(_layer4OutputGradient, start, 1600), count);
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), gradients flow (5, 5, 64) -> (11, 11, 64)
-        _layer3OutputGradient.AsSpan(0, count * 7744).Clear();
-        Layer4Backward(ref MemoryMarshal.GetArrayDataReference(_layer3Output), ref MemoryMarshal.GetArrayDataReference(_layer4Output), ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), count);
+        _layer3OutputGradient.AsSpan(start * 7744, count * 7744).Clear();
+        Layer4Backward(ref Slot(_layer3Output, start, 7744), ref Slot(_layer4Output, start, 1600), ref Slot(_layer4OutputGradient, start, 1600), ref Slot(_layer3OutputGradient, start, 7744), count);
 
         // Layer 3: conv2d_1 (Conv2D), gradients flow (11, 11, 64) -> (13, 13, 32)
-        global::NetCompiler.ActivationKernels.ReLUBackward(_layer3Output.AsSpan(0, count * Layer3OutputLength), _layer3OutputGradient.AsSpan(0, count * Layer3OutputLength));
-        Layer3BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), ref gradients, count);
-        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
-        _layer2OutputGradient.AsSpan(0, count * 5408).Clear();
-        Layer3BackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), count);
+        global::NetCompiler.ActivationKernels.ReLUBackward(_layer3Output.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength), _layer3OutputGradient.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength));
+        Layer3BackwardKernel(ref Slot(_layer2Output, start, 5408), ref Slot(_layer3OutputGradient, start, 7744), ref gradients, count);
+        _layer2OutputGradient.AsSpan(start * 5408, count * 5408).Clear();
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 7744), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 5408), count);
 
         // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (13, 13, 32) -> (26, 26, 32)
-        _layer1OutputGradient.AsSpan(0, count * 21632).Clear();
-        Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
+        _layer1OutputGradient.AsSpan(start * 21632, count * 21632).Clear();
+        Layer2Backward(ref Slot(_layer1Output, start, 21632), ref Slot(_layer2Output, start, 5408), ref Slot(_layer2OutputGradient, start, 5408), ref Slot(_layer1OutputGradient, start, 21632), count);
 
         // Layer 1: conv2d (Conv2D), gradients flow (26, 26, 32) -> (28, 28, 1)
-        global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(0, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(0, count * Layer1OutputLength));
-        Layer1BackwardKernel(ref inputs, ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), ref gradients, count);
+        global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(start * Layer1OutputLength, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(start * Layer1OutputLength, count * Layer1OutputLength));
+        Layer1BackwardKernel(ref inputs, ref Slot(_layer1OutputGradient, start, 21632), ref gradients, count);
     }
 
     /// <summary>conv2d: Conv2D(32, 3x3, stride 1, Valid, ReLU), (28, 28, 1) -> (26, 26, 32): forward of one sample.</summary>

@@ -14,7 +14,7 @@ using V512 = global::System.Runtime.Intrinsics.Vector512;
 namespace Samples;
 
 [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generators", "%VERSION%")]
-partial class SensorStream : global::NetCompiler.INetwork<float>
+partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCompiler.IBatchWorker<float, float>, global::NetCompiler.IBatchWorker<float, int>
 {
     /// <summary>The most samples one training call takes; every batch buffer has room for this many.</summary>
     public const int BatchSize = 4;
@@ -28,6 +28,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
     public const int DefaultSeed = 3;
     /// <summary>Layer kinds and shapes, stored in checkpoints so that weights only load into the same architecture.</summary>
     public const string Architecture = "Input(20, 3)|LSTM(8,sequences)|LSTM(4,last)|Dense(2,Linear)";
+    /// <summary>Fewer samples than this per worker cost more to hand to another thread than they save.</summary>
+    private const int MinimumSamplesPerWorker = 22;
 
     // Layer 1: lstm (LSTM), (20, 3) -> (20, 8)
     private const int Layer1OutputLength = 160;
@@ -56,6 +58,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
     private readonly float[] _gradients = new float[ParameterCount];
     private readonly float[] _optimizerState = new float[602]; // SGD's velocity (empty without momentum)
     private long _step;
+    // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
+    private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
+    private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+    private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
+    private int _batchCount;
+    private bool _withGradient;
     private readonly float[] _clipScales = new float[s_tensors.Length];
     private int _outputCount;
     private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
@@ -63,8 +71,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
     private readonly float[] _layer1Gates = new float[BatchSize * 640];
     private readonly float[] _layer1GateGradient = new float[BatchSize * 640];
     private readonly float[] _layer1Cell = new float[BatchSize * 160];
-    private readonly float[] _layer1HiddenGradient = new float[8];
-    private readonly float[] _layer1CellGradient = new float[8];
+    private readonly float[] _layer1HiddenGradient = new float[BatchSize * 8];
+    private readonly float[] _layer1CellGradient = new float[BatchSize * 8];
     private readonly float[] _layer1TransposedRecurrentKernel = new float[Layer1RecurrentLength];
     private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
     private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
@@ -72,8 +80,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
     private readonly float[] _layer2GateGradient = new float[BatchSize * 320];
     private readonly float[] _layer2Cell = new float[BatchSize * 80];
     private readonly float[] _layer2Hidden = new float[BatchSize * 80];
-    private readonly float[] _layer2HiddenGradient = new float[4];
-    private readonly float[] _layer2CellGradient = new float[4];
+    private readonly float[] _layer2HiddenGradient = new float[BatchSize * 4];
+    private readonly float[] _layer2CellGradient = new float[BatchSize * 4];
     private readonly float[] _layer2TransposedRecurrentKernel = new float[Layer2RecurrentLength];
     private readonly float[] _layer2TransposedKernel = new float[Layer2KernelLength];
     private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
@@ -158,40 +166,80 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         _outputCount = 0;
-        ref float first = ref MemoryMarshal.GetReference(inputs);
-        for (int s = 0; s < count; s++)
+        int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+        global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+    }
+
+    /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+    void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
+    {
+        for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref first, s * InputLength), 0);
-            new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(outputs.Slice(s * OutputLength, OutputLength));
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            new ReadOnlySpan<float>(_layer3Output, worker * OutputLength, OutputLength)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
     }
 
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-        ref float first = ref MemoryMarshal.GetReference(inputs);
-        ForwardBatch(ref first, count);
-        float loss = Loss(labels, count, withGradient: true);
-        Array.Clear(_gradients);
-        Backward(ref first, count);
-        return loss;
+        PrepareBackward();
+        return RunBatch(inputs, labels, count, withGradient: true);
     }
 
     public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-        ForwardBatch(ref MemoryMarshal.GetReference(inputs), count);
-        return Loss(labels, count, withGradient: false);
+        return RunBatch(inputs, labels, count, withGradient: false);
     }
 
-    private void ForwardBatch(ref float first, int count)
+    /// <summary>
+    /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
+    /// summed in worker order, so a given degree of parallelism gives the same result on every run.
+    /// </summary>
+    private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
     {
-        for (int s = 0; s < count; s++)
+        int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+        _batchCount = count;
+        _withGradient = withGradient;
+        global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+        double loss = 0;
+        for (int worker = 0; worker < workers; worker++)
         {
-            ForwardSample(ref Unsafe.Add(ref first, s * InputLength), s);
+            loss += _workerLoss[worker];
+            if (withGradient && worker > 0)
+            {
+                global::NetCompiler.VectorMath.Add(_workerGradients[worker - 1], _gradients);
+            }
         }
         _outputCount = count;
+        return (float)(loss / count);
     }
+
+    /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
+    void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
+    {
+        for (int s = start; s < end; s++)
+        {
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+        }
+        _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+        if (_withGradient)
+        {
+            float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+            Array.Clear(gradients);
+            Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+        }
+    }
+
+    /// <summary>How many cores Predict and training steps use; 1 runs everything on the calling thread.</summary>
+    public int DegreeOfParallelism
+    {
+        get => _degree;
+        set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
+    }
+
 
     /// <summary>Floats in one time step of the input sequence, what <see cref="Step"/> takes.</summary>
     public const int StepInputLength = 3;
@@ -308,6 +356,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
         _step = step;
     }
 
+    /// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>
+    public void ExportOnnx(global::System.IO.Stream stream) =>
+        global::NetCompiler.OnnxExporter.Export(stream, Architecture, _parameters, "SensorStream");
+
+    /// <summary>Writes an ONNX file atomically: a crash mid-write leaves the previous file intact.</summary>
+    public void ExportOnnx(string path) =>
+        global::NetCompiler.OnnxExporter.Export(path, Architecture, _parameters, "SensorStream");
+
     /// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>
     public void Load(string path)
     {
@@ -332,39 +388,45 @@ partial class SensorStream : global::NetCompiler.INetwork<float>
         Layer3Forward(ref Slot(_layer2Output, sample, 4), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
     }
 
-    private float Loss(ReadOnlySpan<int> labels, int count, bool withGradient)
+    /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
+    private double Loss(ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-            new ReadOnlySpan<float>(_layer3Output, 0, count * OutputLength),
-            labels.Slice(0, count),
-            withGradient ? _layer3OutputGradient.AsSpan(0, count * OutputLength) : Span<float>.Empty);
+            new ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
+            labels,
+            _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+            _batchCount);
     }
 
-    private void Backward(ref float inputs, int count)
+    private void PrepareBackward()
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float gradients = ref MemoryMarshal.GetArrayDataReference(_gradients);
+        Layer1TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel));
+        Layer2TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
+        Layer2ProjectionTransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
+        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+    }
+
+    private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+    {
+        ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
         // Layer 3: dense (Dense), gradients flow (2) -> (4)
-        Layer3BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), ref gradients, count);
-        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
-        _layer2OutputGradient.AsSpan(0, count * 4).Clear();
-        Layer3BackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer3OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), count);
+        Layer3BackwardKernel(ref Slot(_layer2Output, start, 4), ref Slot(_layer3OutputGradient, start, 2), ref gradients, count);
+        _layer2OutputGradient.AsSpan(start * 4, count * 4).Clear();
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 4), count);
 
         // Layer 2: lstm_1 (LSTM), gradients flow (4) -> (20, 8)
-        Layer2TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
-        Layer2BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref MemoryMarshal.GetArrayDataReference(_layer2Gates), ref MemoryMarshal.GetArrayDataReference(_layer2Cell), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer2GateGradient), ref MemoryMarshal.GetArrayDataReference(_layer2HiddenGradient), ref MemoryMarshal.GetArrayDataReference(_layer2CellGradient), count);
-        Layer2BackwardRecurrent(ref MemoryMarshal.GetArrayDataReference(_layer2Hidden), ref MemoryMarshal.GetArrayDataReference(_layer2GateGradient), ref gradients, count);
-        Layer2ProjectionBackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer2GateGradient), ref gradients, count);
-        Layer2ProjectionTransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
-        _layer1OutputGradient.AsSpan(0, count * 160).Clear();
-        Layer2ProjectionBackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer2GateGradient), ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
+        Layer2BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
+        Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 80), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
+        Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 160), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
+        _layer1OutputGradient.AsSpan(start * 160, count * 160).Clear();
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 160), count);
 
         // Layer 1: lstm (LSTM), gradients flow (20, 8) -> (20, 3)
-        Layer1TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel));
-        Layer1BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel), ref MemoryMarshal.GetArrayDataReference(_layer1Gates), ref MemoryMarshal.GetArrayDataReference(_layer1Cell), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer1GateGradient), ref MemoryMarshal.GetArrayDataReference(_layer1HiddenGradient), ref MemoryMarshal.GetArrayDataReference(_layer1CellGradient), count);
-        Layer1BackwardRecurrent(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer1GateGradient), ref gradients, count);
-        Layer1ProjectionBackwardKernel(ref inputs, ref MemoryMarshal.GetArrayDataReference(_layer1GateGradient), ref gradients, count);
+        Layer1BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel), ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
+        Layer1BackwardRecurrent(ref Slot(_layer1Output, start, 160), ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
+        Layer1ProjectionBackwardKernel(ref inputs, ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
     }
 
     /// <summary>lstm: Dense(32, Linear), (20, 3) -> (20, 32): forward of one sample.</summary>

@@ -16,7 +16,7 @@ namespace Samples.Nested;
 partial class Zoo
 {
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler.Generators", "%VERSION%")]
-    partial class StridedNet : global::NetCompiler.INetwork<float>
+    partial class StridedNet : global::NetCompiler.INetwork<float>, global::NetCompiler.IBatchWorker<float, float>, global::NetCompiler.IBatchWorker<float, int>
     {
         /// <summary>The most samples one training call takes; every batch buffer has room for this many.</summary>
         public const int BatchSize = 4;
@@ -30,6 +30,8 @@ partial class Zoo
         public const int DefaultSeed = 7;
         /// <summary>Layer kinds and shapes, stored in checkpoints so that weights only load into the same architecture.</summary>
         public const string Architecture = "Input(8, 8, 3)|Conv2D(4,3x3,2,Same,ReLU)|MaxPool2D(2,2,Valid)|Flatten|Dense(3,Linear)";
+        /// <summary>Fewer samples than this per worker cost more to hand to another thread than they save.</summary>
+        private const int MinimumSamplesPerWorker = 139;
 
         // Layer 1: conv2d (Conv2D), (8, 8, 3) -> (4, 4, 4)
         private const int Layer1OutputLength = 64;
@@ -55,6 +57,12 @@ partial class Zoo
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _optimizerState = new float[163]; // SGD's velocity (empty without momentum)
         private long _step;
+        // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
+        private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
+        private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+        private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
+        private int _batchCount;
+        private bool _withGradient;
         private int _outputCount;
         private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
         private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
@@ -129,40 +137,80 @@ partial class Zoo
         {
             int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
             _outputCount = 0;
-            ref float first = ref MemoryMarshal.GetReference(inputs);
-            for (int s = 0; s < count; s++)
+            int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+            global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+        }
+
+        /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+        void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
+        {
+            for (int s = start; s < end; s++)
             {
-                ForwardSample(ref Unsafe.Add(ref first, s * InputLength), 0);
-                new ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(outputs.Slice(s * OutputLength, OutputLength));
+                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+                new ReadOnlySpan<float>(_layer4Output, worker * OutputLength, OutputLength)
+                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
             }
         }
 
         public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-            ref float first = ref MemoryMarshal.GetReference(inputs);
-            ForwardBatch(ref first, count);
-            float loss = Loss(labels, count, withGradient: true);
-            Array.Clear(_gradients);
-            Backward(ref first, count);
-            return loss;
+            PrepareBackward();
+            return RunBatch(inputs, labels, count, withGradient: true);
         }
 
         public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
             int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
-            ForwardBatch(ref MemoryMarshal.GetReference(inputs), count);
-            return Loss(labels, count, withGradient: false);
+            return RunBatch(inputs, labels, count, withGradient: false);
         }
 
-        private void ForwardBatch(ref float first, int count)
+        /// <summary>
+        /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
+        /// summed in worker order, so a given degree of parallelism gives the same result on every run.
+        /// </summary>
+        private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
         {
-            for (int s = 0; s < count; s++)
+            int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
+            _batchCount = count;
+            _withGradient = withGradient;
+            global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+            double loss = 0;
+            for (int worker = 0; worker < workers; worker++)
             {
-                ForwardSample(ref Unsafe.Add(ref first, s * InputLength), s);
+                loss += _workerLoss[worker];
+                if (withGradient && worker > 0)
+                {
+                    global::NetCompiler.VectorMath.Add(_workerGradients[worker - 1], _gradients);
+                }
             }
             _outputCount = count;
+            return (float)(loss / count);
         }
+
+        /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
+        void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
+        {
+            for (int s = start; s < end; s++)
+            {
+                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+            }
+            _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+            if (_withGradient)
+            {
+                float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+                Array.Clear(gradients);
+                Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+            }
+        }
+
+        /// <summary>How many cores Predict and training steps use; 1 runs everything on the calling thread.</summary>
+        public int DegreeOfParallelism
+        {
+            get => _degree;
+            set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
+        }
+
 
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {
@@ -229,6 +277,14 @@ partial class Zoo
             _step = step;
         }
 
+        /// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetCompiler.OnnxExporter.Export(stream, Architecture, _parameters, "StridedNet");
+
+        /// <summary>Writes an ONNX file atomically: a crash mid-write leaves the previous file intact.</summary>
+        public void ExportOnnx(string path) =>
+            global::NetCompiler.OnnxExporter.Export(path, Architecture, _parameters, "StridedNet");
+
         /// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>
         public void Load(string path)
         {
@@ -254,32 +310,38 @@ partial class Zoo
             Layer4Forward(ref Slot(_layer2Output, sample, 16), ref parameters, ref Slot(_layer4Output, sample, Layer4OutputLength));
         }
 
-        private float Loss(ReadOnlySpan<int> labels, int count, bool withGradient)
+        /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
+        private double Loss(ReadOnlySpan<int> labels, int start, int count)
         {
             return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-                new ReadOnlySpan<float>(_layer4Output, 0, count * OutputLength),
-                labels.Slice(0, count),
-                withGradient ? _layer4OutputGradient.AsSpan(0, count * OutputLength) : Span<float>.Empty);
+                new ReadOnlySpan<float>(_layer4Output, start * OutputLength, count * OutputLength),
+                labels,
+                _withGradient ? _layer4OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+                _batchCount);
         }
 
-        private void Backward(ref float inputs, int count)
+        private void PrepareBackward()
         {
             ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-            ref float gradients = ref MemoryMarshal.GetArrayDataReference(_gradients);
+            Layer4TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel));
+        }
+
+        private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+        {
+            ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
             // Layer 4: dense (Dense), gradients flow (3) -> (16)
-            Layer4BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), ref gradients, count);
-            Layer4TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel));
-            _layer2OutputGradient.AsSpan(0, count * 16).Clear();
-            Layer4BackwardInput(ref MemoryMarshal.GetArrayDataReference(_layer4OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), count);
+            Layer4BackwardKernel(ref Slot(_layer2Output, start, 16), ref Slot(_layer4OutputGradient, start, 3), ref gradients, count);
+            _layer2OutputGradient.AsSpan(start * 16, count * 16).Clear();
+            Layer4BackwardInput(ref Slot(_layer4OutputGradient, start, 3), ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel), ref Slot(_layer2OutputGradient, start, 16), count);
 
             // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (2, 2, 4) -> (4, 4, 4)
-            _layer1OutputGradient.AsSpan(0, count * 64).Clear();
-            Layer2Backward(ref MemoryMarshal.GetArrayDataReference(_layer1Output), ref MemoryMarshal.GetArrayDataReference(_layer2Output), ref MemoryMarshal.GetArrayDataReference(_layer2OutputGradient), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), count);
+            _layer1OutputGradient.AsSpan(start * 64, count * 64).Clear();
+            Layer2Backward(ref Slot(_layer1Output, start, 64), ref Slot(_layer2Output, start, 16), ref Slot(_layer2OutputGradient, start, 16), ref Slot(_layer1OutputGradient, start, 64), count);
 
             // Layer 1: conv2d (Conv2D), gradients flow (4, 4, 4) -> (8, 8, 3)
-            global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(0, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(0, count * Layer1OutputLength));
-            Layer1BackwardKernel(ref MemoryMarshal.GetArrayDataReference(_layer1PaddedInput), ref MemoryMarshal.GetArrayDataReference(_layer1OutputGradient), ref gradients, count);
+            global::NetCompiler.ActivationKernels.ReLUBackward(_layer1Output.AsSpan(start * Layer1OutputLength, count * Layer1OutputLength), _layer1OutputGradient.AsSpan(start * Layer1OutputLength, count * Layer1OutputLength));
+            Layer1BackwardKernel(ref Slot(_layer1PaddedInput, start, 243), ref Slot(_layer1OutputGradient, start, 64), ref gradients, count);
         }
 
         /// <summary>conv2d: Conv2D(4, 3x3, stride 2, Same, ReLU), (8, 8, 3) -> (4, 4, 4): forward of one sample.</summary>
