@@ -43,6 +43,22 @@ public sealed partial class NetworkGenerator
             }
         }
 
+        /// <summary>The input attribute of a class without [Network], as a diagnostic; null when [Network] is there.</summary>
+        public static DiagnosticInfo? CheckForgottenNetwork(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+        {
+            foreach (AttributeData attribute in context.TargetSymbol.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == NetworkAttributeName)
+                {
+                    return null;
+                }
+            }
+
+            AttributeData input = context.Attributes[0];
+            return DiagnosticInfo.Create(DiagnosticDescriptors.MissingNetwork, LocationOf(input, ct), context.TargetSymbol.Name,
+                input.AttributeClass?.Name.Replace("Attribute", string.Empty) ?? "Input");
+        }
+
         private static NetworkSpec? ParseNetwork(
             INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {

@@ -44,6 +44,28 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
                 spc.ReportDiagnostic(info.ToDiagnostic());
             }
         });
+
+        // An input without [Network] compiles to nothing, so it gets a diagnostic of its own.
+        ReportForgottenNetwork(context, "NetCompiler.InputAttribute");
+        ReportForgottenNetwork(context, "NetCompiler.SequenceInputAttribute");
+    }
+
+    /// <summary>Reports a class that declares an input but no [Network], which would otherwise generate nothing.</summary>
+    private static void ReportForgottenNetwork(IncrementalGeneratorInitializationContext context, string inputAttribute)
+    {
+        IncrementalValuesProvider<DiagnosticInfo?> forgotten = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                inputAttribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.CheckForgottenNetwork(ctx, ct))
+            .WithTrackingName(StepNames.ForgottenNetwork);
+        context.RegisterSourceOutput(forgotten, static (spc, info) =>
+        {
+            if (info is not null)
+            {
+                spc.ReportDiagnostic(info.ToDiagnostic());
+            }
+        });
     }
 
     private static void Emit(SourceProductionContext context, NetworkSpec spec)
@@ -71,6 +93,7 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         public const string Parse = nameof(Parse);
         public const string Spec = nameof(Spec);
         public const string Diagnostics = nameof(Diagnostics);
+        public const string ForgottenNetwork = nameof(ForgottenNetwork);
     }
 
     /// <summary>A parsed network: its spec when valid, and every diagnostic found.</summary>

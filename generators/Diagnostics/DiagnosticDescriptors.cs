@@ -156,6 +156,17 @@ internal static class DiagnosticDescriptors
         "Layer {0} (Embedding) receives {1}, but an Embedding takes token ids: it must come right after [SequenceInput]",
         "An Embedding looks up one vector per integer token id.");
 
+    /// <summary>NC0021: "Class '{0}' declares [{1}] but no [Network]: add [Network] so the generator compiles it".</summary>
+    public static readonly DiagnosticDescriptor MissingNetwork = new(
+        "NC0021",
+        "An input layer without [Network]",
+        "Class '{0}' declares [{1}] but no [Network]: add [Network] so the generator compiles it",
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        "Only classes marked [Network] are compiled; layer attributes on any other class do nothing.",
+        helpLinkUri: HelpBase + "NC0021.md");
+
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
             helpLinkUri: HelpBase + id + ".md");
