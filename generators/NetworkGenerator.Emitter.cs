@@ -207,7 +207,9 @@ public sealed partial class NetworkGenerator
             NetworkSpec s = m.Spec;
             w.WriteLine($"/// <summary>The most samples one training call takes; every batch buffer has room for this many.</summary>");
             w.WriteLine($"public const int BatchSize = {s.BatchSize};");
-            w.WriteLine($"/// <summary>Floats in one input sample {s.Input}.</summary>");
+            w.WriteLine(s.Input.Kind == ShapeKind.Tokens
+                ? $"/// <summary>Integer token ids in one input sample ({s.Input.Steps} steps).</summary>"
+                : $"/// <summary>Floats in one input sample {s.Input}.</summary>");
             w.WriteLine($"public const int InputLength = {s.Input.Length};");
             w.WriteLine($"/// <summary>Outputs of one sample {s.Output}.</summary>");
             w.WriteLine($"public const int OutputLength = {s.Output.Length};");
@@ -339,7 +341,24 @@ public sealed partial class NetworkGenerator
             w.WriteLine("{");
             w.WriteLine("}");
             w.WriteLine();
-            w.WriteLine("/// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>");
+            var parts = new List<string>();
+            if (m.Layers.Any(l => l is ConvLayerSpec or LstmLayerSpec))
+            {
+                parts.Add("glorot_uniform kernels");
+            }
+
+            if (m.Layers.Any(l => l is EmbeddingLayerSpec))
+            {
+                parts.Add("embeddings uniform in [-0.05, 0.05]");
+            }
+
+            if (m.Layers.Any(l => l is LstmLayerSpec))
+            {
+                parts.Add("orthogonal recurrent kernels");
+            }
+
+            parts.Add(m.Layers.Any(l => l is LstmLayerSpec) ? "biases zero but one for LSTM forget gates" : "zero biases");
+            w.WriteLine($"/// <summary>Creates the network: {string.Join(", ", parts)}, drawn in layer order from the seed.</summary>");
             using (w.Block($"public {cls}(int seed)"))
             {
                 w.WriteLine("_parameters = new float[ParameterCount];");
@@ -513,8 +532,6 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("get => _degree;");
                 w.WriteLine("set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));");
             }
-
-            w.WriteLine();
         }
 
         private static void EmitTraining(SourceWriter w, EmitModel m)

@@ -98,7 +98,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
     }
 
-    /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
+    /// <summary>Creates the network: glorot_uniform kernels, zero biases, drawn in layer order from the seed.</summary>
     public FashionCnn(int seed)
     {
         _parameters = new float[ParameterCount];
@@ -231,7 +231,6 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         get => _degree;
         set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
     }
-
 
     public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
     {

@@ -101,7 +101,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     {
     }
 
-    /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
+    /// <summary>Creates the network: glorot_uniform kernels, orthogonal recurrent kernels, biases zero but one for LSTM forget gates, drawn in layer order from the seed.</summary>
     public SensorStream(int seed)
     {
         _parameters = new float[ParameterCount];
@@ -239,7 +239,6 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         get => _degree;
         set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
     }
-
 
     /// <summary>Floats in one time step of the input sequence, what <see cref="Step"/> takes.</summary>
     public const int StepInputLength = 3;

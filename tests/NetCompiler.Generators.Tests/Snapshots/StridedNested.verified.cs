@@ -79,7 +79,7 @@ partial class Zoo
         {
         }
 
-        /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
+        /// <summary>Creates the network: glorot_uniform kernels, zero biases, drawn in layer order from the seed.</summary>
         public StridedNet(int seed)
         {
             _parameters = new float[ParameterCount];
@@ -210,7 +210,6 @@ partial class Zoo
             get => _degree;
             set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
         }
-
 
         public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
         {

@@ -18,7 +18,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 {
     /// <summary>The most samples one training call takes; every batch buffer has room for this many.</summary>
     public const int BatchSize = 32;
-    /// <summary>Floats in one input sample (100) token ids.</summary>
+    /// <summary>Integer token ids in one input sample (100 steps).</summary>
     public const int InputLength = 100;
     /// <summary>Outputs of one sample (10).</summary>
     public const int OutputLength = 10;
@@ -85,7 +85,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
     }
 
-    /// <summary>Creates the network: glorot_uniform kernels drawn in layer order from the seed, zero biases.</summary>
+    /// <summary>Creates the network: glorot_uniform kernels, embeddings uniform in [-0.05, 0.05], orthogonal recurrent kernels, biases zero but one for LSTM forget gates, drawn in layer order from the seed.</summary>
     public TextClassifier(int seed)
     {
         _parameters = new float[ParameterCount];
@@ -224,7 +224,6 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         get => _degree;
         set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
     }
-
 
     public float TrainBatch(ReadOnlySpan<int> inputs, ReadOnlySpan<int> labels)
     {
