@@ -10,6 +10,9 @@ namespace NetCompiler.Generators.Diagnostics;
 /// </summary>
 internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
 {
+    // TODO: the compiler treats a location rebuilt this way as external, so `#pragma warning disable NC0017` and
+    // .editorconfig severities do not reach the warning (only NoWarn and .globalconfig do). Reporting from a branch
+    // that keeps the real syntax location, without caching it, would fix suppression.
     public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
 
     public static LocationInfo? From(Location? location)
