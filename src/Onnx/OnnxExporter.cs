@@ -67,38 +67,9 @@ public static partial class OnnxExporter
 
         // Build first: an invalid architecture must not leave a temporary file behind.
         ModelProto model = CreateModel(architecture, parameters, graphName);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException(
-            $"'{path}' names no file inside a directory.", nameof(path));
-
-        // Beside the target, as checkpoints do: the final move is then a rename within one file system.
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                model.WriteTo(file);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            // Best effort: the original failure matters more than a leftover temporary file.
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-
-            throw;
-        }
+        using AtomicFileWriter file = AtomicFileWriter.Create(path);
+        model.WriteTo(file.Stream);
+        file.Commit();
     }
 
     private static ModelProto CreateModel(string architecture, ReadOnlySpan<float> parameters, string graphName)

@@ -134,40 +134,9 @@ public static class Checkpoint
         long optimizerStep,
         ReadOnlySpan<float> optimizerState)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException(
-            $"'{path}' names no file inside a directory.", nameof(path));
-
-        // Beside the target, the final move is a rename within one file system, which replaces the file in one step.
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var file = new FileStream(
-                temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize))
-            {
-                Write(file, architecture, tensors, parameters, optimizer, optimizerStep, optimizerState);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            // Best effort: the original failure matters more than a leftover temporary file.
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-
-            throw;
-        }
+        using AtomicFileWriter file = AtomicFileWriter.Create(path, BufferSize);
+        Write(file.Stream, architecture, tensors, parameters, optimizer, optimizerStep, optimizerState);
+        file.Commit();
     }
 
     /// <summary>
