@@ -105,20 +105,32 @@ public sealed partial class NetworkGenerator
 
                 w.WriteLine();
                 w.WriteLine("// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).");
-                w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), {g4});");
-                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
-                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
-                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
-                using (w.Block($"for (int k = 0; k < {u}; k++)"))
-                {
-                    w.WriteLine($"float previous = t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f;");
-                    w.WriteLine($"Unsafe.Add(ref cell, h + k) = gateValues[{u} + k] * previous + gateValues[k] * gateValues[{2 * u} + k];");
-                }
-
-                w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), {u});");
-                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), {u}), hiddenValues);");
-                w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
+                EmitGateUpdate(w, u, "ref Unsafe.Add(ref gates, g)", "h", $"t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f");
             }
+        }
+
+        /// <summary>
+        /// Turns pre-activation gates (4U, Keras order i, f, c, o) into activations in place, then writes
+        /// c = f·previous + i·c~ and h = o·tanh(c) at <paramref name="stateOffset"/> of <c>cell</c> and <c>hidden</c>.
+        /// Shared by the recurrence over a sequence and by the streaming step, so both do the same arithmetic.
+        /// </summary>
+        private static void EmitGateUpdate(SourceWriter w, int u, string gatesRef, string stateOffset, string previousCell)
+        {
+            string Cell(string index) => $"Unsafe.Add(ref cell, {Plus(stateOffset, index)})";
+            w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan({gatesRef}, {4 * u});");
+            w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
+            w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
+            w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
+            using (w.Block($"for (int k = 0; k < {u}; k++)"))
+            {
+                w.WriteLine($"float previous = {previousCell};");
+                w.WriteLine($"{Cell("k")} = gateValues[{u} + k] * previous + gateValues[k] * gateValues[{2 * u} + k];");
+            }
+
+            string At(string reference) => stateOffset == "0" ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {stateOffset})";
+            w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan({At("hidden")}, {u});");
+            w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan({At("cell")}, {u}), hiddenValues);");
+            w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
         }
 
         /// <summary>

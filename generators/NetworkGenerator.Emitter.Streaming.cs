@@ -151,18 +151,7 @@ public sealed partial class NetworkGenerator
                     RowIndex = $"{n.RecurrentOffset} + r * {g4}",
                     StoreReference = "gates",
                 }));
-                w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan(ref gates, {g4});");
-                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
-                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
-                w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
-                using (w.Block($"for (int k = 0; k < {u}; k++)"))
-                {
-                    w.WriteLine($"Unsafe.Add(ref cell, k) = gateValues[{u} + k] * Unsafe.Add(ref cell, k) + gateValues[k] * gateValues[{2 * u} + k];");
-                }
-
-                w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, {u});");
-                w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, {u}), hiddenValues);");
-                w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
+                EmitGateUpdate(w, u, "ref gates", "0", "Unsafe.Add(ref cell, k)");
             }
         }
     }

@@ -2745,7 +2745,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(24, 8));
         for (int k = 0; k < 8; k++)
         {
-            Unsafe.Add(ref cell, k) = gateValues[8 + k] * Unsafe.Add(ref cell, k) + gateValues[k] * gateValues[16 + k];
+            float previous = Unsafe.Add(ref cell, k);
+            Unsafe.Add(ref cell, k) = gateValues[8 + k] * previous + gateValues[k] * gateValues[16 + k];
         }
         Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, 8);
         global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, 8), hiddenValues);
@@ -2899,7 +2900,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(12, 4));
         for (int k = 0; k < 4; k++)
         {
-            Unsafe.Add(ref cell, k) = gateValues[4 + k] * Unsafe.Add(ref cell, k) + gateValues[k] * gateValues[8 + k];
+            float previous = Unsafe.Add(ref cell, k);
+            Unsafe.Add(ref cell, k) = gateValues[4 + k] * previous + gateValues[k] * gateValues[8 + k];
         }
         Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, 4);
         global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, 4), hiddenValues);
