@@ -16,6 +16,12 @@ public sealed partial class NetworkGenerator
     private static partial class Emitter
     {
         private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+        /// <summary>
+        /// The largest folded embedding table (vocabulary × 4U floats) worth its memory: 8M floats, 32 MB. Above it
+        /// the table would dwarf the model, and inference keeps the direct product.
+        /// </summary>
+        private const long MaxFoldedTableFloats = 1L << 23;
         private static readonly string GeneratorVersion =
             typeof(NetworkGenerator).Assembly.GetName().Version?.ToString() ?? "1.0.0.0";
 
@@ -108,6 +114,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine();
                 EmitConstructors(w, model);
                 w.WriteLine();
+                EmitPreparedWeightMembers(w, model);
                 EmitPublicMembers(w, model);
                 w.WriteLine();
                 EmitStreamingMembers(w, model);
@@ -196,6 +203,18 @@ public sealed partial class NetworkGenerator
             public string LastOutputGradient => Names[Last].OutputGradient;
 
             public string OptimizerName => Spec.Optimizer.Kind == OptimizerKind.Adam ? "Adam" : "Sgd";
+
+            /// <summary>
+            /// Whether inference reads LSTM layer <paramref name="layer"/>'s input projection from a table folded from the
+            /// Embedding before it: embedding(id)·W + b for each id, so a token costs one row lookup instead of a
+            /// (D × 4U) product. Training keeps the direct product, which it needs for the gradients anyway.
+            /// </summary>
+            public bool FoldsEmbedding(int layer) =>
+                layer > 0 && Layers[layer] is LstmLayerSpec l && Layers[layer - 1] is EmbeddingLayerSpec e &&
+                (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
+
+            /// <summary>Whether any kernel reads weights in a prepared layout that must follow changes to the parameters.</summary>
+            public bool HasPreparedWeights => Enumerable.Range(0, Layers.Length).Any(FoldsEmbedding);
 
             public int OptimizerStateLength => Spec.Optimizer.Kind == OptimizerKind.Adam
                 ? 2 * ParameterCount
@@ -325,6 +344,7 @@ public sealed partial class NetworkGenerator
             }
 
             EmitStreamingFields(w, m);
+            EmitPreparedWeightFields(w, m);
             if (m.Layers[0] is EmbeddingLayerSpec { MaskZero: true })
             {
                 w.WriteLine("// 1 where a token is real, 0 where it is padding (id 0); LSTMs carry their state over padding.");
@@ -362,6 +382,7 @@ public sealed partial class NetworkGenerator
             using (w.Block($"public {cls}(int seed)"))
             {
                 w.WriteLine("_parameters = new float[ParameterCount];");
+                EmitPreparedWeightAllocation(w, m);
                 w.WriteLine("var random = new global::NetCompiler.NetworkRandom(seed);");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
@@ -391,10 +412,14 @@ public sealed partial class NetworkGenerator
             // TODO: a copy also allocates gradient, optimizer and per-worker buffers it never uses (13.8 MB of 14.7 MB for
             // the seed CNN); allocating training buffers lazily would make per-thread inference copies cheap.
             w.WriteLine();
-            w.WriteLine("/// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>");
-            using (w.Block($"private {cls}(float[] sharedParameters)"))
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every");
+            w.WriteLine("/// other buffer is its own.");
+            w.WriteLine("/// </summary>");
+            using (w.Block($"private {cls}({cls} source)"))
             {
-                w.WriteLine("_parameters = sharedParameters;");
+                w.WriteLine("_parameters = source._parameters;");
+                EmitPreparedWeightSharing(w, m);
             }
 
             w.WriteLine();
@@ -403,7 +428,7 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance");
             w.WriteLine("/// is never safe to use from two threads.");
             w.WriteLine("/// </summary>");
-            w.WriteLine($"public {cls} CreateInferenceCopy() => new {cls}(_parameters);");
+            w.WriteLine($"public {cls} CreateInferenceCopy() => new {cls}(this);");
         }
 
         private static void EmitPublicMembers(SourceWriter w, EmitModel m)
@@ -424,9 +449,36 @@ public sealed partial class NetworkGenerator
 
                 int global::NetCompiler.INetwork<{{t}}>.ParameterCount => ParameterCount;
 
-                /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
-                public Span<float> Parameters => _parameters;
+                """);
+            if (m.HasPreparedWeights)
+            {
+                w.WriteLines("""
+                    /// <summary>
+                    /// Every trainable parameter, layer by layer, each tensor in Keras' layout. Reading this property marks
+                    /// the weight layouts prepared for inference as stale, so writes through the span show in the next
+                    /// Forward or Predict; read it again after such a call before writing more.
+                    /// </summary>
+                    public Span<float> Parameters
+                    {
+                        get
+                        {
+                            ParametersChanged();
+                            return _parameters;
+                        }
+                    }
 
+                    """);
+            }
+            else
+            {
+                w.WriteLines("""
+                    /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
+                    public Span<float> Parameters => _parameters;
+
+                    """);
+            }
+
+            w.WriteLines($$"""
                 /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
                 public ReadOnlySpan<float> Gradients => _gradients;
 
@@ -443,7 +495,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine("ForwardSample(ref MemoryMarshal.GetReference(input), 0);");
+                w.WriteLine($"ForwardSample(ref MemoryMarshal.GetReference(input), 0{Inference(m, true)});");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
 
@@ -462,7 +514,7 @@ public sealed partial class NetworkGenerator
             using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, float>.RunRange(ref {t} inputs, ref float outputs, int worker, int start, int end)"))
             using (w.Block("for (int s = start; s < end; s++)"))
             {
-                w.WriteLine("ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);");
+                w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker{Inference(m, true)});");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * OutputLength, OutputLength)");
                 w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));");
             }
@@ -515,7 +567,7 @@ public sealed partial class NetworkGenerator
             {
                 using (w.Block("for (int s = start; s < end; s++)"))
                 {
-                    w.WriteLine("ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);");
+                    w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s{Inference(m, false)});");
                 }
 
                 w.WriteLine("_workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);");
@@ -585,6 +637,11 @@ public sealed partial class NetworkGenerator
                 else
                 {
                     w.WriteLine(string.Format(step, "0", "ParameterCount", "1f", "ParameterCount"));
+                }
+
+                if (m.HasPreparedWeights)
+                {
+                    w.WriteLine("ParametersChanged();");
                 }
 
                 w.WriteLine("return loss;");
@@ -666,6 +723,10 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine($"global::NetCompiler.Checkpoint.Read(stream, Architecture, s_tensors, _parameters, {optimizer}, out long step, _optimizerState);");
                 w.WriteLine("_step = step;");
+                if (m.HasPreparedWeights)
+                {
+                    w.WriteLine("ParametersChanged();");
+                }
             }
 
             w.WriteLine();
@@ -688,7 +749,8 @@ public sealed partial class NetworkGenerator
         /// <summary>One sample through every layer, into batch slot <c>sample</c> of each activation buffer.</summary>
         private static void EmitForwardSample(SourceWriter w, EmitModel m)
         {
-            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample)"))
+            string inferenceParameter = m.HasPreparedWeights ? ", bool inference" : "";
+            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample{inferenceParameter})"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                 for (int i = 0; i < m.Layers.Length; i++)
@@ -717,7 +779,20 @@ public sealed partial class NetworkGenerator
                             w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
                             break;
                         case EmbeddingLayerSpec e:
-                            w.WriteLine($"{n.Method}Forward(ref input, ref parameters, {outputRef});");
+                            string lookup = $"{n.Method}Forward(ref input, ref parameters, {outputRef});";
+                            if (m.FoldsEmbedding(i + 1))
+                            {
+                                w.WriteLine("// Inference reads the next layer's folded table by token id instead of these rows.");
+                                using (w.Block("if (!inference)"))
+                                {
+                                    w.WriteLine(lookup);
+                                }
+                            }
+                            else
+                            {
+                                w.WriteLine(lookup);
+                            }
+
                             if (e.MaskZero)
                             {
                                 using (w.Block("for (int t = 0; t < InputLength; t++)"))
@@ -732,7 +807,24 @@ public sealed partial class NetworkGenerator
                             string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
                             string hidden = l.ReturnSequences ? outputRef : $"ref Slot({n.Hidden}, sample, {stepsLength})";
                             string mask = l.Masked ? $", ref _mask[sample * InputLength]" : "";
-                            w.WriteLine($"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});");
+                            string projection = $"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});";
+                            if (m.FoldsEmbedding(i))
+                            {
+                                using (w.Block("if (inference)"))
+                                {
+                                    w.WriteLine($"{n.Method}FoldedProjection(ref input, {gates});");
+                                }
+
+                                using (w.Block("else"))
+                                {
+                                    w.WriteLine(projection);
+                                }
+                            }
+                            else
+                            {
+                                w.WriteLine(projection);
+                            }
+
                             w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, ref Slot({n.Cell}, sample, {stepsLength}), {hidden}{mask});");
                             if (!l.ReturnSequences)
                             {
@@ -950,6 +1042,12 @@ public sealed partial class NetworkGenerator
                         EmitConvForward(w, projection, projectionNames);
                         w.WriteLine();
                         EmitLstmForward(w, l, n);
+                        if (m.FoldsEmbedding(i))
+                        {
+                            w.WriteLine();
+                            EmitFoldedProjection(w, (EmbeddingLayerSpec)m.Layers[i - 1], m.Names[i - 1], l, n);
+                        }
+
                         w.WriteLine();
                         EmitLstmBackward(w, l, n);
                         w.WriteLine();
@@ -983,6 +1081,10 @@ public sealed partial class NetworkGenerator
 
             return (int)System.Math.Max(1, System.Math.Min(1 << 20, 500_000 / System.Math.Max(1, flops)));
         }
+
+        /// <summary>The argument telling ForwardSample whether it serves inference, for models that distinguish.</summary>
+        private static string Inference(EmitModel m, bool inference) =>
+            m.HasPreparedWeights ? (inference ? ", inference: true" : ", inference: false") : "";
 
         private static void WriteIf(SourceWriter w, string line)
         {

@@ -109,10 +109,13 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer7KernelOffset, Layer7KernelLength), 128, 10, ref random);
     }
 
-    /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
-    private FashionCnn(float[] sharedParameters)
+    /// <summary>
+    /// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every
+    /// other buffer is its own.
+    /// </summary>
+    private FashionCnn(FashionCnn source)
     {
-        _parameters = sharedParameters;
+        _parameters = source._parameters;
     }
 
     /// <summary>
@@ -120,7 +123,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
     /// is never safe to use from two threads.
     /// </summary>
-    public FashionCnn CreateInferenceCopy() => new FashionCnn(_parameters);
+    public FashionCnn CreateInferenceCopy() => new FashionCnn(this);
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
     public static string Summary => "Model: \"FashionCnn\"\nLayer (type)                    Output Shape                 Param #\n====================================================================\nconv2d (Conv2D)                 (None, 26, 26, 32)               320\nmax_pooling2d (MaxPooling2D)    (None, 13, 13, 32)                 0\nconv2d_1 (Conv2D)               (None, 11, 11, 64)            18,496\nmax_pooling2d_1 (MaxPooling2D)  (None, 5, 5, 64)                   0\nflatten (Flatten)               (None, 1600)                       0\ndense (Dense)                   (None, 128)                  204,928\ndense_1 (Dense)                 (None, 10)                     1,290\n====================================================================\nTotal params: 225,034\nTrainable params: 225,034\nNon-trainable params: 0\n";

@@ -117,10 +117,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer3KernelOffset, Layer3KernelLength), 4, 2, ref random);
     }
 
-    /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
-    private SensorStream(float[] sharedParameters)
+    /// <summary>
+    /// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every
+    /// other buffer is its own.
+    /// </summary>
+    private SensorStream(SensorStream source)
     {
-        _parameters = sharedParameters;
+        _parameters = source._parameters;
     }
 
     /// <summary>
@@ -128,7 +131,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
     /// is never safe to use from two threads.
     /// </summary>
-    public SensorStream CreateInferenceCopy() => new SensorStream(_parameters);
+    public SensorStream CreateInferenceCopy() => new SensorStream(this);
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
     public static string Summary => "Model: \"SensorStream\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nlstm (LSTM)                   (None, 20, 8)                    384\nlstm_1 (LSTM)                 (None, 4)                        208\ndense (Dense)                 (None, 2)                         10\n==================================================================\nTotal params: 602\nTrainable params: 602\nNon-trainable params: 0\n";

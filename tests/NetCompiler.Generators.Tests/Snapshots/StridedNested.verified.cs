@@ -88,10 +88,13 @@ partial class Zoo
             global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer4KernelOffset, Layer4KernelLength), 16, 3, ref random);
         }
 
-        /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
-        private StridedNet(float[] sharedParameters)
+        /// <summary>
+        /// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every
+        /// other buffer is its own.
+        /// </summary>
+        private StridedNet(StridedNet source)
         {
-            _parameters = sharedParameters;
+            _parameters = source._parameters;
         }
 
         /// <summary>
@@ -99,7 +102,7 @@ partial class Zoo
         /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
         /// is never safe to use from two threads.
         /// </summary>
-        public StridedNet CreateInferenceCopy() => new StridedNet(_parameters);
+        public StridedNet CreateInferenceCopy() => new StridedNet(this);
 
         /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
         public static string Summary => "Model: \"StridedNet\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nconv2d (Conv2D)               (None, 4, 4, 4)                  112\nmax_pooling2d (MaxPooling2D)  (None, 2, 2, 4)                    0\nflatten (Flatten)             (None, 16)                         0\ndense (Dense)                 (None, 3)                         51\n==================================================================\nTotal params: 163\nTrainable params: 163\nNon-trainable params: 0\n";

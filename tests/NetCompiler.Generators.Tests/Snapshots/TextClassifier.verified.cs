@@ -78,6 +78,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
+    // Bumped whenever the parameters may have changed; shared with inference copies. Starts at 1, so a prepared
+    // part stamped 0 has never been built.
+    private readonly long[] _parameterVersion;
+    // lstm: embedding(id)·W + b per token id, and the parameter version each row was built at.
+    private readonly float[] _layer2FoldedGates;
+    private readonly long[] _layer2FoldedVersion;
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
     public TextClassifier()
@@ -89,6 +95,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     public TextClassifier(int seed)
     {
         _parameters = new float[ParameterCount];
+        _parameterVersion = new long[] { 1 };
+        _layer2FoldedGates = new float[2560000];
+        _layer2FoldedVersion = new long[10000];
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.Uniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), -0.05f, 0.05f, ref random);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer2KernelOffset, Layer2KernelLength), 64, 256, ref random);
@@ -98,10 +107,16 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer3KernelOffset, Layer3KernelLength), 64, 10, ref random);
     }
 
-    /// <summary>A network over the same parameter array: the weights are shared, every other buffer is its own.</summary>
-    private TextClassifier(float[] sharedParameters)
+    /// <summary>
+    /// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every
+    /// other buffer is its own.
+    /// </summary>
+    private TextClassifier(TextClassifier source)
     {
-        _parameters = sharedParameters;
+        _parameters = source._parameters;
+        _parameterVersion = source._parameterVersion;
+        _layer2FoldedGates = source._layer2FoldedGates;
+        _layer2FoldedVersion = source._layer2FoldedVersion;
     }
 
     /// <summary>
@@ -109,7 +124,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// there) but has its own activation buffers, so Forward and Predict may run on both at once. One instance
     /// is never safe to use from two threads.
     /// </summary>
-    public TextClassifier CreateInferenceCopy() => new TextClassifier(_parameters);
+    public TextClassifier CreateInferenceCopy() => new TextClassifier(this);
+
+    /// <summary>Marks every layout prepared from the parameters as stale, here and in inference copies.</summary>
+    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parameterVersion[0]);
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
     public static string Summary => "Model: \"TextClassifier\"\nLayer (type)                  Output Shape                 Param #\n==================================================================\nembedding (Embedding)         (None, 100, 64)              640,000\nlstm (LSTM)                   (None, 64)                    33,024\ndense (Dense)                 (None, 10)                       650\n==================================================================\nTotal params: 673,674\nTrainable params: 673,674\nNon-trainable params: 0\n";
@@ -122,8 +140,19 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
     int global::NetCompiler.INetwork<int>.ParameterCount => ParameterCount;
 
-    /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
-    public Span<float> Parameters => _parameters;
+    /// <summary>
+    /// Every trainable parameter, layer by layer, each tensor in Keras' layout. Reading this property marks
+    /// the weight layouts prepared for inference as stale, so writes through the span show in the next
+    /// Forward or Predict; read it again after such a call before writing more.
+    /// </summary>
+    public Span<float> Parameters
+    {
+        get
+        {
+            ParametersChanged();
+            return _parameters;
+        }
+    }
 
     /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
     public ReadOnlySpan<float> Gradients => _gradients;
@@ -140,7 +169,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         global::NetCompiler.NetworkGuard.CheckTokens(input, InputLength, 10000, nameof(input));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0);
+        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
         new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -158,7 +187,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
             new ReadOnlySpan<float>(_layer3Output, worker * OutputLength, OutputLength)
                 .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
@@ -207,7 +236,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
         }
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
@@ -243,6 +272,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(s_tensors[k].Offset, s_tensors[k].Length), _gradients.AsSpan(s_tensors[k].Offset, s_tensors[k].Length), _optimizerState.AsSpan(s_tensors[k].Offset, s_tensors[k].Length), _optimizerState.AsSpan(ParameterCount + s_tensors[k].Offset, s_tensors[k].Length), alpha, 0.9f, 0.999f, 1E-07f, gradientScale: _clipScales[k]);
         }
+        ParametersChanged();
         return loss;
     }
 
@@ -297,6 +327,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         global::NetCompiler.Checkpoint.Read(stream, Architecture, s_tensors, _parameters, "Adam", out long step, _optimizerState);
         _step = step;
+        ParametersChanged();
     }
 
     /// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>
@@ -314,15 +345,26 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         Load(stream);
     }
 
-    private void ForwardSample(ref int input, int sample)
+    private void ForwardSample(ref int input, int sample, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
         // Layer 1: embedding (Embedding), (100) token ids -> (100, 64)
-        Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+        // Inference reads the next layer's folded table by token id instead of these rows.
+        if (!inference)
+        {
+            Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+        }
 
         // Layer 2: lstm (LSTM), (100, 64) -> (64)
-        Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
+        if (inference)
+        {
+            Layer2FoldedProjection(ref input, ref Slot(_layer2Gates, sample, 25600));
+        }
+        else
+        {
+            Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
+        }
         Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 25600), ref Slot(_layer2Cell, sample, 6400), ref Slot(_layer2Hidden, sample, 6400));
         _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
 
@@ -700,6 +742,142 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), 64);
             global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), 64), hiddenValues);
             global::NetCompiler.VectorMath.Multiply(gateValues.Slice(192, 64), hiddenValues);
+        }
+    }
+
+    /// <summary>lstm: x·W + b of every step, read from the embedding folded into the projection.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Layer2FoldedProjection(ref int input, ref float gates)
+    {
+        long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
+        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float table = ref MemoryMarshal.GetArrayDataReference(_layer2FoldedGates);
+        for (int t = 0; t < 100; t++)
+        {
+            int id = Unsafe.Add(ref input, t);
+            ref float row = ref Unsafe.Add(ref table, id * 256);
+            if (global::System.Threading.Volatile.Read(ref _layer2FoldedVersion[id]) != version)
+            {
+                if (V512.IsHardwareAccelerated)
+                {
+                    for (int cb = 0; cb < 256; cb += 128)
+                    {
+                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                        var acc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                        var acc4 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 64));
+                        var acc5 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 80));
+                        var acc6 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 96));
+                        var acc7 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 112));
+                        for (int d = 0; d < 64; d++)
+                        {
+                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx16 = V512.Create(m);
+                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc1);
+                            acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc2);
+                            acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc3);
+                            acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 64)), acc4);
+                            acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 80)), acc5);
+                            acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 96)), acc6);
+                            acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 112)), acc7);
+                        }
+                        V512.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        V512.StoreUnsafe(acc1, ref row, (nuint)(cb + 16));
+                        V512.StoreUnsafe(acc2, ref row, (nuint)(cb + 32));
+                        V512.StoreUnsafe(acc3, ref row, (nuint)(cb + 48));
+                        V512.StoreUnsafe(acc4, ref row, (nuint)(cb + 64));
+                        V512.StoreUnsafe(acc5, ref row, (nuint)(cb + 80));
+                        V512.StoreUnsafe(acc6, ref row, (nuint)(cb + 96));
+                        V512.StoreUnsafe(acc7, ref row, (nuint)(cb + 112));
+                    }
+                }
+                else if (V256.IsHardwareAccelerated)
+                {
+                    for (int cb = 0; cb < 256; cb += 64)
+                    {
+                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                        var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                        var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 40));
+                        var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                        var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 56));
+                        for (int d = 0; d < 64; d++)
+                        {
+                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx8 = V256.Create(m);
+                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc1);
+                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc2);
+                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc3);
+                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc4);
+                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 40)), acc5);
+                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc6);
+                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 56)), acc7);
+                        }
+                        V256.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        V256.StoreUnsafe(acc1, ref row, (nuint)(cb + 8));
+                        V256.StoreUnsafe(acc2, ref row, (nuint)(cb + 16));
+                        V256.StoreUnsafe(acc3, ref row, (nuint)(cb + 24));
+                        V256.StoreUnsafe(acc4, ref row, (nuint)(cb + 32));
+                        V256.StoreUnsafe(acc5, ref row, (nuint)(cb + 40));
+                        V256.StoreUnsafe(acc6, ref row, (nuint)(cb + 48));
+                        V256.StoreUnsafe(acc7, ref row, (nuint)(cb + 56));
+                    }
+                }
+                else if (V128.IsHardwareAccelerated)
+                {
+                    for (int cb = 0; cb < 256; cb += 32)
+                    {
+                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 20));
+                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 28));
+                        for (int d = 0; d < 64; d++)
+                        {
+                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx4 = V128.Create(m);
+                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 4)), acc1);
+                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc2);
+                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 12)), acc3);
+                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc4);
+                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 20)), acc5);
+                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc6);
+                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 28)), acc7);
+                        }
+                        V128.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        V128.StoreUnsafe(acc1, ref row, (nuint)(cb + 4));
+                        V128.StoreUnsafe(acc2, ref row, (nuint)(cb + 8));
+                        V128.StoreUnsafe(acc3, ref row, (nuint)(cb + 12));
+                        V128.StoreUnsafe(acc4, ref row, (nuint)(cb + 16));
+                        V128.StoreUnsafe(acc5, ref row, (nuint)(cb + 20));
+                        V128.StoreUnsafe(acc6, ref row, (nuint)(cb + 24));
+                        V128.StoreUnsafe(acc7, ref row, (nuint)(cb + 28));
+                    }
+                }
+                else
+                {
+                    for (int c = 0; c < 256; c++)
+                    {
+                        float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                        for (int d = 0; d < 64; d++)
+                        {
+                            acc += Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d) * Unsafe.Add(ref parameters, Layer2KernelOffset + d * 256 + c);
+                        }
+                        Unsafe.Add(ref row, c) = acc;
+                    }
+                }
+                global::System.Threading.Volatile.Write(ref _layer2FoldedVersion[id], version);
+            }
+            MemoryMarshal.CreateReadOnlySpan(ref row, 256).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, t * 256), 256));
         }
     }
 

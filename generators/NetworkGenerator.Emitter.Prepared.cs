@@ -1,0 +1,137 @@
+using NetCompiler.Generators.Helpers;
+using NetCompiler.Generators.Model;
+
+namespace NetCompiler.Generators;
+
+public sealed partial class NetworkGenerator
+{
+    private static partial class Emitter
+    {
+        // Weights prepared for inference: layouts derived from the parameters that let Forward and Predict do less
+        // arithmetic than the direct computation (today: an Embedding folded into the LSTM projection after it).
+        //
+        // The parameters can change under them in four ways: the Parameters getter hands out a writable span, an
+        // optimizer step, Load, and an inference copy's source doing any of these. So every network keeps a version
+        // number, shared with its inference copies, that each of those bumps; a prepared part records the version it
+        // was built from and is rebuilt when they differ. Parts are built lazily (a folded row on first use), so a
+        // change costs nothing until inference needs the part again, and then only for what it reads.
+
+        private static void EmitPreparedWeightFields(SourceWriter w, EmitModel m)
+        {
+            if (!m.HasPreparedWeights)
+            {
+                return;
+            }
+
+            w.WriteLine("// Bumped whenever the parameters may have changed; shared with inference copies. Starts at 1, so a prepared");
+            w.WriteLine("// part stamped 0 has never been built.");
+            w.WriteLine("private readonly long[] _parameterVersion;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.FoldsEmbedding(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"// {m.Layers[i].Name}: embedding(id)·W + b per token id, and the parameter version each row was built at.");
+                    w.WriteLine($"private readonly float[] {n.Field("FoldedGates")};");
+                    w.WriteLine($"private readonly long[] {n.Field("FoldedVersion")};");
+                }
+            }
+        }
+
+        private static void EmitPreparedWeightAllocation(SourceWriter w, EmitModel m)
+        {
+            if (!m.HasPreparedWeights)
+            {
+                return;
+            }
+
+            w.WriteLine("_parameterVersion = new long[] { 1 };");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.FoldsEmbedding(i))
+                {
+                    var e = (EmbeddingLayerSpec)m.Layers[i - 1];
+                    var l = (LstmLayerSpec)m.Layers[i];
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"{n.Field("FoldedGates")} = new float[{(long)e.InputDim * l.Gates}];");
+                    w.WriteLine($"{n.Field("FoldedVersion")} = new long[{e.InputDim}];");
+                }
+            }
+        }
+
+        private static void EmitPreparedWeightSharing(SourceWriter w, EmitModel m)
+        {
+            if (!m.HasPreparedWeights)
+            {
+                return;
+            }
+
+            w.WriteLine("_parameterVersion = source._parameterVersion;");
+            for (int i = 0; i < m.Layers.Length; i++)
+            {
+                if (m.FoldsEmbedding(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"{n.Field("FoldedGates")} = source.{n.Field("FoldedGates")};");
+                    w.WriteLine($"{n.Field("FoldedVersion")} = source.{n.Field("FoldedVersion")};");
+                }
+            }
+        }
+
+        private static void EmitPreparedWeightMembers(SourceWriter w, EmitModel m)
+        {
+            if (!m.HasPreparedWeights)
+            {
+                return;
+            }
+
+            w.WriteLine("/// <summary>Marks every layout prepared from the parameters as stale, here and in inference copies.</summary>");
+            w.WriteLine("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parameterVersion[0]);");
+            w.WriteLine();
+        }
+
+        /// <summary>
+        /// Inference's input projection for an LSTM fed by an Embedding: the gates of step t start from row id(t) of the
+        /// folded table. A row is computed (embedding row · W + b, the same reduction as the direct projection) the first
+        /// time it is read after the parameters changed. Workers of one Predict, and inference copies, may build the
+        /// same row at once: they write identical values, and the version is published after the row, so a reader that
+        /// sees the current version also sees the row.
+        /// </summary>
+        private static void EmitFoldedProjection(SourceWriter w, EmbeddingLayerSpec e, LayerNames embedding, LstmLayerSpec l,
+            LayerNames n)
+        {
+            int g4 = l.Gates, dims = e.OutputDim;
+            string table = n.Field("FoldedGates"), versions = n.Field("FoldedVersion");
+            w.WriteLine($"/// <summary>{l.Name}: x·W + b of every step, read from the embedding folded into the projection.</summary>");
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private void {n.Method}FoldedProjection(ref int input, ref float gates)"))
+            {
+                w.WriteLine("long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);");
+                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                w.WriteLine($"ref float table = ref MemoryMarshal.GetArrayDataReference({table});");
+                using (w.Block($"for (int t = 0; t < {l.Steps}; t++)"))
+                {
+                    w.WriteLine("int id = Unsafe.Add(ref input, t);");
+                    w.WriteLine($"ref float row = ref Unsafe.Add(ref table, id * {g4});");
+                    using (w.Block($"if (global::System.Threading.Volatile.Read(ref {versions}[id]) != version)"))
+                    {
+                        EmitFlavorChain(w, f => EmitReduction(w, f, new Reduction
+                        {
+                            Channels = g4,
+                            InitReference = "parameters",
+                            InitIndex = _ => n.BiasOffset,
+                            Loops = new[] { $"for (int d = 0; d < {dims}; d++)" },
+                            Multiplier = _ => $"Unsafe.Add(ref parameters, {embedding.KernelOffset} + id * {dims} + d)",
+                            RowReference = "parameters",
+                            RowIndex = $"{n.KernelOffset} + d * {g4}",
+                            StoreReference = "row",
+                        }));
+                        w.WriteLine($"global::System.Threading.Volatile.Write(ref {versions}[id], version);");
+                    }
+
+                    w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref row, {g4}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, t * {g4}), {g4}));");
+                }
+            }
+        }
+    }
+}
