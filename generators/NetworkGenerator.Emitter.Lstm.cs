@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using NetCompiler.Generators.Helpers;
 using NetCompiler.Generators.Model;
 
@@ -47,27 +49,102 @@ public sealed partial class NetworkGenerator
         }
 
         /// <summary>
-        /// The recurrence of one sample after the input projection filled the gates with x·W + b: per step, add
-        /// h(t-1)·U (vectorised over the 4U gate columns), apply the gate activations, and update c and h. A masked
-        /// step (padding) copies the previous state, as Keras does.
+        /// The recurrence after the input projection filled the gates with x·W + b: per step, gates += h(t-1)·U, then the
+        /// gate activations, c = f·c(t-1) + i·c~ and h = o·tanh(c). The dispatcher runs samples in tiles that share
+        /// every loaded row of U (a tile of several samples turns the step's vector-matrix products into a small
+        /// matrix product), then single samples for the rest. A masked step (padding) copies the previous state, as
+        /// Keras does. With <c>keepGates</c> the activated gates are stored for backpropagation; inference skips that.
+        /// Steps run over [from, to): a sequence is [0, steps); a streaming step is [1, 2) over two-step buffers.
         /// </summary>
         private static void EmitLstmForward(SourceWriter w, LstmLayerSpec l, LayerNames n)
         {
+            string maskParameter = l.Masked ? "ref byte mask, " : "";
+            string MaskArgument(string offset) => l.Masked ? $"ref Unsafe.Add(ref mask, {offset}), " : "";
+            int gateStride = l.Steps * l.Gates, stateStride = l.Steps * l.Units;
+            w.WriteLine($"/// <summary>{l.Name}: LSTM({l.Units}), {l.Input} -> {l.Output}: the recurrence of <paramref name=\"count\"/> samples.</summary>");
+            using (w.Block($"private static void {n.Method}Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, " +
+                $"{maskParameter}int count, int from, int to, bool keepGates)"))
+            {
+                EmitFlavorChain(w, f =>
+                {
+                    w.WriteLine("int s = 0;");
+                    foreach (int tile in RecurrenceTiles(f))
+                    {
+                        using (w.Block($"for (; s + {tile} <= count; s += {tile})"))
+                        {
+                            w.WriteLine($"{RecurrenceTileName(n, f, tile)}(ref parameters, ref Unsafe.Add(ref gates, s * {gateStride}), " +
+                                $"ref Unsafe.Add(ref cell, s * {stateStride}), ref Unsafe.Add(ref hidden, s * {stateStride}), " +
+                                $"{MaskArgument($"s * {l.Steps}")}from, to, keepGates);");
+                        }
+                    }
+                });
+            }
+
+            foreach (VectorFlavor f in VectorFlavor.Chain)
+            {
+                foreach (int tile in RecurrenceTiles(f))
+                {
+                    w.WriteLine();
+                    EmitRecurrenceTile(w, l, n, f, tile);
+                }
+            }
+        }
+
+        /// <summary>Samples per tile, largest first; the last is always 1 so any count is covered.</summary>
+        private static int[] RecurrenceTiles(VectorFlavor f) =>
+            f.IsScalar ? new[] { 1 } : f.Width == 16 ? new[] { 4, 1 } : new[] { 2, 1 };
+
+        private static string RecurrenceTileName(LayerNames n, VectorFlavor f, int tile) =>
+            $"{n.Method}Recurrence{(f.IsScalar ? "Scalar" : f.Name)}x{tile}";
+
+        /// <summary>
+        /// One tile of <paramref name="samples"/> samples for one flavor. Units are covered in blocks of vector segments;
+        /// a block keeps, for each sample, the four gates of its segments in registers across the whole r loop, so
+        /// each loaded row of U feeds every sample, and applies the activations and the state update straight from
+        /// the registers.
+        /// </summary>
+        private static void EmitRecurrenceTile(SourceWriter w, LstmLayerSpec l, LayerNames n, VectorFlavor flavor, int samples)
+        {
             int u = l.Units, g4 = l.Gates, steps = l.Steps;
-            string maskParameter = l.Masked ? ", ref byte mask" : "";
-            w.WriteLine($"/// <summary>{l.Name}: LSTM({u}), {l.Input} -> {l.Output}: the recurrence of one sample.</summary>");
+            int gateStride = steps * g4, stateStride = steps * u;
+            string maskParameter = l.Masked ? "ref byte mask, " : "";
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {n.Method}Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden{maskParameter})"))
-            using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+            using (w.Block($"private static void {RecurrenceTileName(n, flavor, samples)}(ref float parameters, ref float gates, " +
+                $"ref float cell, ref float hidden, {maskParameter}int from, int to, bool keepGates)"))
+            using (w.Block("for (int t = from; t < to; t++)"))
             {
                 w.WriteLine($"int g = t * {g4};");
                 w.WriteLine($"int h = t * {u};");
+                if (flavor.IsScalar)
+                {
+                    EmitScalarRecurrenceStep(w, l, n);
+                }
+                else
+                {
+                    // Registers: AVX-512 has 32, so 16 accumulators; AVX2 and SSE/NEON code 16, so 8.
+                    int budget = flavor.Width == 16 ? 16 : 8;
+                    int segmentsPerBlock = System.Math.Max(1, budget / (4 * samples));
+                    List<(int Offset, VectorFlavor Flavor)> segments = flavor.Segments(u);
+                    for (int start = 0; start < segments.Count; start += segmentsPerBlock)
+                    {
+                        var block = segments.Skip(start).Take(segmentsPerBlock).ToList();
+                        int last = block[block.Count - 1].Offset + block[block.Count - 1].Flavor.Width - 1;
+                        using (w.Block($"// units {block[0].Offset} to {last}"))
+                        {
+                            EmitRecurrenceBlock(w, l, n, block, samples, gateStride, stateStride);
+                        }
+                    }
+                }
+
                 if (l.Masked)
                 {
-                    using (w.Block("if (Unsafe.Add(ref mask, t) == 0)"))
+                    w.WriteLine();
+                    w.WriteLine("// A masked step (padding) carries the previous state over, or zeros at the first step.");
+                    using (w.Block($"for (int s = 0; s < {samples}; s++)"))
+                    using (w.Block($"if (Unsafe.Add(ref mask, s * {steps} + t) == 0)"))
                     {
-                        w.WriteLine($"Span<float> hiddenNow = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), {u});");
-                        w.WriteLine($"Span<float> cellNow = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref cell, h), {u});");
+                        w.WriteLine($"Span<float> hiddenNow = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, s * {stateStride} + h), {u});");
+                        w.WriteLine($"Span<float> cellNow = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref cell, s * {stateStride} + h), {u});");
                         using (w.Block("if (t == 0)"))
                         {
                             w.WriteLine("hiddenNow.Clear();");
@@ -76,61 +153,131 @@ public sealed partial class NetworkGenerator
 
                         using (w.Block("else"))
                         {
-                            w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref hidden, h - {u}), {u}).CopyTo(hiddenNow);");
-                            w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h - {u}), {u}).CopyTo(cellNow);");
+                            w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref hidden, s * {stateStride} + h - {u}), {u}).CopyTo(hiddenNow);");
+                            w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, s * {stateStride} + h - {u}), {u}).CopyTo(cellNow);");
                         }
-
-                        w.WriteLine("continue;");
                     }
-
-                    w.WriteLine();
                 }
-
-                w.WriteLine("// gates(t) += h(t-1)·U; the first step starts from h = 0.");
-                using (w.Block("if (t > 0)"))
-                {
-                    EmitFlavorChain(w, f => EmitReduction(w, f, new Reduction
-                    {
-                        Channels = g4,
-                        InitReference = "gates",
-                        InitIndex = _ => "g",
-                        Loops = new[] { $"for (int r = 0; r < {u}; r++)" },
-                        Multiplier = _ => $"Unsafe.Add(ref hidden, h - {u} + r)",
-                        RowReference = "parameters",
-                        RowIndex = $"{n.RecurrentOffset} + r * {g4}",
-                        StoreReference = "gates",
-                        StoreIndex = _ => "g",
-                    }));
-                }
-
-                w.WriteLine();
-                w.WriteLine("// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).");
-                EmitGateUpdate(w, u, "ref Unsafe.Add(ref gates, g)", "h", $"t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f");
             }
         }
 
-        /// <summary>
-        /// Turns pre-activation gates (4U, Keras order i, f, c, o) into activations in place, then writes
-        /// c = f·previous + i·c~ and h = o·tanh(c) at <paramref name="stateOffset"/> of <c>cell</c> and <c>hidden</c>.
-        /// Shared by the recurrence over a sequence and by the streaming step, so both do the same arithmetic.
-        /// </summary>
-        private static void EmitGateUpdate(SourceWriter w, int u, string gatesRef, string stateOffset, string previousCell)
+        private static void EmitRecurrenceBlock(SourceWriter w, LstmLayerSpec l, LayerNames n,
+            List<(int Offset, VectorFlavor Flavor)> block, int samples, int gateStride, int stateStride)
         {
-            string Cell(string index) => $"Unsafe.Add(ref cell, {Plus(stateOffset, index)})";
-            w.WriteLine($"Span<float> gateValues = MemoryMarshal.CreateSpan({gatesRef}, {4 * u});");
-            w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, {2 * u}));");
-            w.WriteLine($"global::NetCompiler.VectorMath.Tanh(gateValues.Slice({2 * u}, {u}));");
-            w.WriteLine($"global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice({3 * u}, {u}));");
-            using (w.Block($"for (int k = 0; k < {u}; k++)"))
+            int u = l.Units, g4 = l.Gates;
+            const string gateLetters = "ifco";
+            const string math = "global::NetCompiler.GateMath";
+            string Acc(int s, int gate, int k) => $"a{s}{gateLetters[gate]}{k}";
+            string GateIndex(int s, int gate, int offset) =>
+                Plus(s == 0 ? "g" : $"{s * gateStride} + g", (gate * u + offset).ToString(Invariant));
+            string StateIndex(int s, string step, int offset) =>
+                Plus(s == 0 ? step : $"{s * stateStride} + {step}", offset.ToString(Invariant));
+
+            for (int s = 0; s < samples; s++)
             {
-                w.WriteLine($"float previous = {previousCell};");
-                w.WriteLine($"{Cell("k")} = gateValues[{u} + k] * previous + gateValues[k] * gateValues[{2 * u} + k];");
+                for (int gate = 0; gate < 4; gate++)
+                {
+                    for (int k = 0; k < block.Count; k++)
+                    {
+                        (int offset, VectorFlavor f) = block[k];
+                        w.WriteLine($"var {Acc(s, gate, k)} = {f.Load("gates", GateIndex(s, gate, offset))};");
+                    }
+                }
             }
 
-            string At(string reference) => stateOffset == "0" ? $"ref {reference}" : $"ref Unsafe.Add(ref {reference}, {stateOffset})";
-            w.WriteLine($"Span<float> hiddenValues = MemoryMarshal.CreateSpan({At("hidden")}, {u});");
-            w.WriteLine($"global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan({At("cell")}, {u}), hiddenValues);");
-            w.WriteLine($"global::NetCompiler.VectorMath.Multiply(gateValues.Slice({3 * u}, {u}), hiddenValues);");
+            var flavors = block.Select(b => b.Flavor).Distinct().ToList();
+            using (w.Block("if (t > 0)"))
+            using (w.Block($"for (int r = 0; r < {u}; r++)"))
+            {
+                for (int s = 0; s < samples; s++)
+                {
+                    w.WriteLine($"float m{s} = Unsafe.Add(ref hidden, {StateIndex(s, $"h - {u} + r", 0)});");
+                    foreach (VectorFlavor f in flavors)
+                    {
+                        w.WriteLine($"var m{s}x{f.Suffix} = {f.Broadcast($"m{s}")};");
+                    }
+                }
+
+                for (int gate = 0; gate < 4; gate++)
+                {
+                    for (int k = 0; k < block.Count; k++)
+                    {
+                        (int offset, VectorFlavor f) = block[k];
+                        string row = $"row{gateLetters[gate]}{k}";
+                        w.WriteLine($"var {row} = {f.Load("parameters", $"{n.RecurrentOffset} + r * {g4} + {gate * u + offset}")};");
+                        for (int s = 0; s < samples; s++)
+                        {
+                            w.WriteLine($"{Acc(s, gate, k)} = {f.MultiplyAdd($"m{s}x{f.Suffix}", row, Acc(s, gate, k))};");
+                        }
+                    }
+                }
+            }
+
+            w.WriteLine();
+            w.WriteLine("// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).");
+            for (int s = 0; s < samples; s++)
+            {
+                for (int k = 0; k < block.Count; k++)
+                {
+                    (int offset, VectorFlavor f) = block[k];
+                    string i = Acc(s, 0, k), fg = Acc(s, 1, k), c = Acc(s, 2, k), o = Acc(s, 3, k);
+                    w.WriteLine($"{i} = {math}.Sigmoid({i});");
+                    w.WriteLine($"{fg} = {math}.Sigmoid({fg});");
+                    w.WriteLine($"{c} = {math}.Tanh({c});");
+                    w.WriteLine($"{o} = {math}.Sigmoid({o});");
+                    using (w.Block("if (keepGates)"))
+                    {
+                        for (int gate = 0; gate < 4; gate++)
+                        {
+                            w.WriteLine(f.Store(Acc(s, gate, k), "gates", GateIndex(s, gate, offset)));
+                        }
+                    }
+
+                    string zero = f.IsScalar ? "0f" : $"{f.Name}.Create(0f)";
+                    string previous = $"t > 0 ? {f.Load("cell", StateIndex(s, $"h - {u}", offset))} : {zero}";
+                    w.WriteLine($"var c{s}x{k} = {f.MultiplyAdd(fg, $"({previous})", $"{i} * {c}")};");
+                    w.WriteLine(f.Store($"c{s}x{k}", "cell", StateIndex(s, "h", offset)));
+                    w.WriteLine(f.Store($"{o} * {math}.Tanh(c{s}x{k})", "hidden", StateIndex(s, "h", offset)));
+                }
+            }
+        }
+
+        /// <summary>The reference step of one sample: gate by gate, no reassociation.</summary>
+        private static void EmitScalarRecurrenceStep(SourceWriter w, LstmLayerSpec l, LayerNames n)
+        {
+            int u = l.Units, g4 = l.Gates;
+            using (w.Block($"for (int k = 0; k < {u}; k++)"))
+            {
+                w.WriteLine("float i = Unsafe.Add(ref gates, g + k);");
+                w.WriteLine($"float f = Unsafe.Add(ref gates, g + {u} + k);");
+                w.WriteLine($"float c = Unsafe.Add(ref gates, g + {2 * u} + k);");
+                w.WriteLine($"float o = Unsafe.Add(ref gates, g + {3 * u} + k);");
+                using (w.Block($"for (int r = 0; t > 0 && r < {u}; r++)"))
+                {
+                    w.WriteLine($"float m = Unsafe.Add(ref hidden, h - {u} + r);");
+                    w.WriteLine($"ref float row = ref Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4} + k);");
+                    w.WriteLine("i += m * row;");
+                    w.WriteLine($"f += m * Unsafe.Add(ref row, {u});");
+                    w.WriteLine($"c += m * Unsafe.Add(ref row, {2 * u});");
+                    w.WriteLine($"o += m * Unsafe.Add(ref row, {3 * u});");
+                }
+
+                w.WriteLine("i = global::NetCompiler.GateMath.Sigmoid(i);");
+                w.WriteLine("f = global::NetCompiler.GateMath.Sigmoid(f);");
+                w.WriteLine("c = global::NetCompiler.GateMath.Tanh(c);");
+                w.WriteLine("o = global::NetCompiler.GateMath.Sigmoid(o);");
+                using (w.Block("if (keepGates)"))
+                {
+                    w.WriteLine("Unsafe.Add(ref gates, g + k) = i;");
+                    w.WriteLine($"Unsafe.Add(ref gates, g + {u} + k) = f;");
+                    w.WriteLine($"Unsafe.Add(ref gates, g + {2 * u} + k) = c;");
+                    w.WriteLine($"Unsafe.Add(ref gates, g + {3 * u} + k) = o;");
+                }
+
+                w.WriteLine($"float state = f * (t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f) + i * c;");
+                w.WriteLine("Unsafe.Add(ref cell, h + k) = state;");
+                w.WriteLine("Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);");
+            }
         }
 
         /// <summary>

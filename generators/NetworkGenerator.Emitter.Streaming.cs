@@ -65,11 +65,14 @@ public sealed partial class NetworkGenerator
                     switch (m.Layers[i])
                     {
                         case LstmLayerSpec l:
+                            // The recurrence runs step 1 of two-step buffers whose step 0 holds the kept state.
                             string gates = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamGates")})";
                             string hidden = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")})";
-                            w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, {gates});");
-                            w.WriteLine($"{n.Method}StepRecurrence(ref parameters, {gates}, " +
-                                $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamCell")}), {hidden});");
+                            string cell = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamCell")})";
+                            w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, ref {n.Field("StreamGates")}[{l.Gates}]);");
+                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, {cell}, {hidden}, count: 1, from: 1, to: 2, keepGates: false);");
+                            w.WriteLine($"{n.Field("StreamHidden")}.AsSpan({l.Units}).CopyTo({n.Field("StreamHidden")});");
+                            w.WriteLine($"{n.Field("StreamCell")}.AsSpan({l.Units}).CopyTo({n.Field("StreamCell")});");
                             w.WriteLine($"current = ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")});");
                             break;
                         case ConvLayerSpec c:
@@ -95,15 +98,15 @@ public sealed partial class NetworkGenerator
                 return;
             }
 
-            w.WriteLine("// The recurrent state Step keeps between calls, and its scratch gates.");
+            w.WriteLine("// The recurrent state Step keeps between calls (the first half; the second is the next step), and scratch gates.");
             for (int i = 0; i < m.Layers.Length; i++)
             {
                 if (m.Layers[i] is LstmLayerSpec l)
                 {
                     LayerNames n = m.Names[i];
-                    w.WriteLine($"private readonly float[] {n.Field("StreamHidden")} = new float[{l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.Field("StreamCell")} = new float[{l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.Field("StreamGates")} = new float[{l.Gates}];");
+                    w.WriteLine($"private readonly float[] {n.Field("StreamHidden")} = new float[{2 * l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.Field("StreamCell")} = new float[{2 * l.Units}];");
+                    w.WriteLine($"private readonly float[] {n.Field("StreamGates")} = new float[{2 * l.Gates}];");
                 }
             }
         }
@@ -123,35 +126,12 @@ public sealed partial class NetworkGenerator
                     case LstmLayerSpec l:
                         w.WriteLine();
                         EmitConvForward(w, SingleStep(Projection(l)), n with { Method = n.Prefix + "StepProjection" });
-                        w.WriteLine();
-                        EmitLstmStep(w, l, n);
                         break;
                     case ConvLayerSpec { IsSinglePixel: false } c:
                         w.WriteLine();
                         EmitConvForward(w, SingleStep(c), n with { Method = n.Prefix + "Step" });
                         break;
                 }
-            }
-        }
-
-        /// <summary>One LSTM step on kept state: the same arithmetic as one iteration of the recurrence.</summary>
-        private static void EmitLstmStep(SourceWriter w, LstmLayerSpec l, LayerNames n)
-        {
-            int u = l.Units, g4 = l.Gates;
-            w.WriteLine($"/// <summary>{l.Name}: one step, updating <paramref name=\"cell\"/> and <paramref name=\"hidden\"/> in place.</summary>");
-            using (w.Block($"private static void {n.Method}StepRecurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)"))
-            {
-                EmitFlavorChain(w, f => EmitReduction(w, f, new Reduction
-                {
-                    Channels = g4,
-                    InitReference = "gates",
-                    Loops = new[] { $"for (int r = 0; r < {u}; r++)" },
-                    Multiplier = _ => "Unsafe.Add(ref hidden, r)",
-                    RowReference = "parameters",
-                    RowIndex = $"{n.RecurrentOffset} + r * {g4}",
-                    StoreReference = "gates",
-                }));
-                EmitGateUpdate(w, u, "ref gates", "0", "Unsafe.Add(ref cell, k)");
             }
         }
     }

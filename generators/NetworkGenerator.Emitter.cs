@@ -495,7 +495,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine($"ForwardSample(ref MemoryMarshal.GetReference(input), 0{Inference(m, true)});");
+                w.WriteLine($"ForwardSample(ref MemoryMarshal.GetReference(input), 0{Inference(true)});");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
 
@@ -514,7 +514,7 @@ public sealed partial class NetworkGenerator
             using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, float>.RunRange(ref {t} inputs, ref float outputs, int worker, int start, int end)"))
             using (w.Block("for (int s = start; s < end; s++)"))
             {
-                w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker{Inference(m, true)});");
+                w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker{Inference(true)});");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * OutputLength, OutputLength)");
                 w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));");
             }
@@ -567,7 +567,7 @@ public sealed partial class NetworkGenerator
             {
                 using (w.Block("for (int s = start; s < end; s++)"))
                 {
-                    w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s{Inference(m, false)});");
+                    w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s{Inference(false)});");
                 }
 
                 w.WriteLine("_workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);");
@@ -749,8 +749,7 @@ public sealed partial class NetworkGenerator
         /// <summary>One sample through every layer, into batch slot <c>sample</c> of each activation buffer.</summary>
         private static void EmitForwardSample(SourceWriter w, EmitModel m)
         {
-            string inferenceParameter = m.HasPreparedWeights ? ", bool inference" : "";
-            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample{inferenceParameter})"))
+            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample, bool inference)"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
                 for (int i = 0; i < m.Layers.Length; i++)
@@ -825,7 +824,8 @@ public sealed partial class NetworkGenerator
                                 w.WriteLine(projection);
                             }
 
-                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, ref Slot({n.Cell}, sample, {stepsLength}), {hidden}{mask});");
+                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, ref Slot({n.Cell}, sample, {stepsLength}), {hidden}{mask}, " +
+                                $"count: 1, from: 0, to: {l.Steps}, keepGates: !inference);");
                             if (!l.ReturnSequences)
                             {
                                 w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {stepsLength - l.Units}, {l.Units})" +
@@ -1082,9 +1082,11 @@ public sealed partial class NetworkGenerator
             return (int)System.Math.Max(1, System.Math.Min(1 << 20, 500_000 / System.Math.Max(1, flops)));
         }
 
-        /// <summary>The argument telling ForwardSample whether it serves inference, for models that distinguish.</summary>
-        private static string Inference(EmitModel m, bool inference) =>
-            m.HasPreparedWeights ? (inference ? ", inference: true" : ", inference: false") : "";
+        /// <summary>
+        /// The argument telling ForwardSample whether it serves inference, which may read prepared weights and skips
+        /// what only backpropagation reads (an LSTM's activated gates).
+        /// </summary>
+        private static string Inference(bool inference) => inference ? ", inference: true" : ", inference: false";
 
         private static void WriteIf(SourceWriter w, string line)
         {

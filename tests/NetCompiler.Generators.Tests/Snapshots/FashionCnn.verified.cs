@@ -153,7 +153,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0);
+        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
         new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -170,7 +170,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
             new ReadOnlySpan<float>(_layer7Output, worker * OutputLength, OutputLength)
                 .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
@@ -217,7 +217,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
         }
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
@@ -321,7 +321,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         Load(stream);
     }
 
-    private void ForwardSample(ref float input, int sample)
+    private void ForwardSample(ref float input, int sample, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 

@@ -87,13 +87,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
     private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
-    // The recurrent state Step keeps between calls, and its scratch gates.
-    private readonly float[] _layer1StreamHidden = new float[8];
-    private readonly float[] _layer1StreamCell = new float[8];
-    private readonly float[] _layer1StreamGates = new float[32];
-    private readonly float[] _layer2StreamHidden = new float[4];
-    private readonly float[] _layer2StreamCell = new float[4];
-    private readonly float[] _layer2StreamGates = new float[16];
+    // The recurrent state Step keeps between calls (the first half; the second is the next step), and scratch gates.
+    private readonly float[] _layer1StreamHidden = new float[16];
+    private readonly float[] _layer1StreamCell = new float[16];
+    private readonly float[] _layer1StreamGates = new float[64];
+    private readonly float[] _layer2StreamHidden = new float[8];
+    private readonly float[] _layer2StreamCell = new float[8];
+    private readonly float[] _layer2StreamGates = new float[32];
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
     public SensorStream()
@@ -161,7 +161,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0);
+        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
         new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -178,7 +178,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
             new ReadOnlySpan<float>(_layer3Output, worker * OutputLength, OutputLength)
                 .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
@@ -225,7 +225,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
         }
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
@@ -268,13 +268,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         ref float current = ref MemoryMarshal.GetReference(input);
 
         // Layer 1: lstm (LSTM), one step
-        Layer1StepProjectionForward(ref current, ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1StreamGates));
-        Layer1StepRecurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer1StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer1StreamHidden));
+        Layer1StepProjectionForward(ref current, ref parameters, ref _layer1StreamGates[32]);
+        Layer1Recurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer1StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer1StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        _layer1StreamHidden.AsSpan(8).CopyTo(_layer1StreamHidden);
+        _layer1StreamCell.AsSpan(8).CopyTo(_layer1StreamCell);
         current = ref MemoryMarshal.GetArrayDataReference(_layer1StreamHidden);
 
         // Layer 2: lstm_1 (LSTM), one step
-        Layer2StepProjectionForward(ref current, ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2StreamGates));
-        Layer2StepRecurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer2StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer2StreamHidden));
+        Layer2StepProjectionForward(ref current, ref parameters, ref _layer2StreamGates[16]);
+        Layer2Recurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer2StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer2StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        _layer2StreamHidden.AsSpan(4).CopyTo(_layer2StreamHidden);
+        _layer2StreamCell.AsSpan(4).CopyTo(_layer2StreamCell);
         current = ref MemoryMarshal.GetArrayDataReference(_layer2StreamHidden);
 
         // Layer 3: dense (Dense), one step
@@ -373,17 +377,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         Load(stream);
     }
 
-    private void ForwardSample(ref float input, int sample)
+    private void ForwardSample(ref float input, int sample, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
         // Layer 1: lstm (LSTM), (20, 3) -> (20, 8)
         Layer1ProjectionForward(ref input, ref parameters, ref Slot(_layer1Gates, sample, 640));
-        Layer1Recurrence(ref parameters, ref Slot(_layer1Gates, sample, 640), ref Slot(_layer1Cell, sample, 160), ref Slot(_layer1Output, sample, Layer1OutputLength));
+        Layer1Recurrence(ref parameters, ref Slot(_layer1Gates, sample, 640), ref Slot(_layer1Cell, sample, 160), ref Slot(_layer1Output, sample, Layer1OutputLength), count: 1, from: 0, to: 20, keepGates: !inference);
 
         // Layer 2: lstm_1 (LSTM), (20, 8) -> (4)
         Layer2ProjectionForward(ref Slot(_layer1Output, sample, 160), ref parameters, ref Slot(_layer2Gates, sample, 320));
-        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 320), ref Slot(_layer2Cell, sample, 80), ref Slot(_layer2Hidden, sample, 80));
+        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 320), ref Slot(_layer2Cell, sample, 80), ref Slot(_layer2Hidden, sample, 80), count: 1, from: 0, to: 20, keepGates: !inference);
         _layer2Hidden.AsSpan(sample * 80 + 76, 4).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
 
         // Layer 3: dense (Dense), (4) -> (2)
@@ -568,119 +572,595 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         }
     }
 
-    /// <summary>lstm: LSTM(8), (20, 3) -> (20, 8): the recurrence of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)
+    /// <summary>lstm: LSTM(8), (20, 3) -> (20, 8): the recurrence of <paramref name="count"/> samples.</summary>
+    private static void Layer1Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        for (int t = 0; t < 20; t++)
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 4 <= count; s += 4)
+            {
+                Layer1RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer1RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer1RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer1RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer1RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer1RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer1RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
         {
             int g = t * 32;
             int h = t * 8;
-            // gates(t) += h(t-1)·U; the first step starts from h = 0.
-            if (t > 0)
+            // units 0 to 7
             {
-                if (V512.IsHardwareAccelerated)
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a2i0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g));
+                var a2f0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 8));
+                var a2c0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 16));
+                var a2o0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 24));
+                var a3i0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g));
+                var a3f0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 8));
+                var a3c0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 16));
+                var a3o0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 24));
+                if (t > 0)
                 {
-                    // channels 0 to 31
+                    for (int r = 0; r < 8; r++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref gates, (nuint)(g));
-                        var acc1 = V512.LoadUnsafe(ref gates, (nuint)(g + 16));
-                        for (int r = 0; r < 8; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 8 + r);
-                            var mx16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32)), acc0);
-                            acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16)), acc1);
-                        }
-                        V512.StoreUnsafe(acc0, ref gates, (nuint)(g));
-                        V512.StoreUnsafe(acc1, ref gates, (nuint)(g + 16));
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 320 + h - 8 + r);
+                        var m2x8 = V256.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 480 + h - 8 + r);
+                        var m3x8 = V256.Create(m3);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        a2i0 = V256.MultiplyAddEstimate(m2x8, rowi0, a2i0);
+                        a3i0 = V256.MultiplyAddEstimate(m3x8, rowi0, a3i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        a2f0 = V256.MultiplyAddEstimate(m2x8, rowf0, a2f0);
+                        a3f0 = V256.MultiplyAddEstimate(m3x8, rowf0, a3f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        a2c0 = V256.MultiplyAddEstimate(m2x8, rowc0, a2c0);
+                        a3c0 = V256.MultiplyAddEstimate(m3x8, rowc0, a3c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        a2o0 = V256.MultiplyAddEstimate(m2x8, rowo0, a2o0);
+                        a3o0 = V256.MultiplyAddEstimate(m3x8, rowo0, a3o0);
                     }
                 }
-                else if (V256.IsHardwareAccelerated)
-                {
-                    // channels 0 to 31
-                    {
-                        var acc0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                        var acc1 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                        var acc2 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                        var acc3 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                        for (int r = 0; r < 8; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 8 + r);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8)), acc1);
-                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16)), acc2);
-                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24)), acc3);
-                        }
-                        V256.StoreUnsafe(acc0, ref gates, (nuint)(g));
-                        V256.StoreUnsafe(acc1, ref gates, (nuint)(g + 8));
-                        V256.StoreUnsafe(acc2, ref gates, (nuint)(g + 16));
-                        V256.StoreUnsafe(acc3, ref gates, (nuint)(g + 24));
-                    }
-                }
-                else if (V128.IsHardwareAccelerated)
-                {
-                    for (int cb = 0; cb < 32; cb += 32)
-                    {
-                        var acc0 = V128.LoadUnsafe(ref gates, (nuint)(g + cb));
-                        var acc1 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 28));
-                        for (int r = 0; r < 8; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 8 + r);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 28)), acc7);
-                        }
-                        V128.StoreUnsafe(acc0, ref gates, (nuint)(g + cb));
-                        V128.StoreUnsafe(acc1, ref gates, (nuint)(g + cb + 4));
-                        V128.StoreUnsafe(acc2, ref gates, (nuint)(g + cb + 8));
-                        V128.StoreUnsafe(acc3, ref gates, (nuint)(g + cb + 12));
-                        V128.StoreUnsafe(acc4, ref gates, (nuint)(g + cb + 16));
-                        V128.StoreUnsafe(acc5, ref gates, (nuint)(g + cb + 20));
-                        V128.StoreUnsafe(acc6, ref gates, (nuint)(g + cb + 24));
-                        V128.StoreUnsafe(acc7, ref gates, (nuint)(g + cb + 28));
-                    }
-                }
-                else
-                {
-                    for (int c = 0; c < 32; c++)
-                    {
-                        float acc = Unsafe.Add(ref gates, g + c);
-                        for (int r = 0; r < 8; r++)
-                        {
-                            acc += Unsafe.Add(ref hidden, h - 8 + r) * Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + c);
-                        }
-                        Unsafe.Add(ref gates, g + c) = acc;
-                    }
-                }
-            }
 
-            // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-            Span<float> gateValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), 32);
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, 16));
-            global::NetCompiler.VectorMath.Tanh(gateValues.Slice(16, 8));
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(24, 8));
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
+                    V256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
+                    V256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
+                    V256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
+                }
+                var c2x0 = V256.MultiplyAddEstimate(a2f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(320 + h - 8)) : V256.Create(0f)), a2i0 * a2c0);
+                V256.StoreUnsafe(c2x0, ref cell, (nuint)(320 + h));
+                V256.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(320 + h));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
+                    V256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
+                    V256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
+                    V256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
+                }
+                var c3x0 = V256.MultiplyAddEstimate(a3f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(480 + h - 8)) : V256.Create(0f)), a3i0 * a3c0);
+                V256.StoreUnsafe(c3x0, ref cell, (nuint)(480 + h));
+                V256.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(480 + h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
+            // units 0 to 7
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
+            // units 0 to 7
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
+            // units 0 to 7
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
+            }
+            // units 4 to 7
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 20));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 28));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 4));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 12));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 20));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 28));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8 + 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 4));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 4));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 8 + 4)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h + 4));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h + 4));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
+            // units 0 to 7
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 8; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 4));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 12));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 20));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 28));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8 + 4)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 4));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 4));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 32;
+            int h = t * 8;
             for (int k = 0; k < 8; k++)
             {
-                float previous = t > 0 ? Unsafe.Add(ref cell, h - 8 + k) : 0f;
-                Unsafe.Add(ref cell, h + k) = gateValues[8 + k] * previous + gateValues[k] * gateValues[16 + k];
+                float i = Unsafe.Add(ref gates, g + k);
+                float f = Unsafe.Add(ref gates, g + 8 + k);
+                float c = Unsafe.Add(ref gates, g + 16 + k);
+                float o = Unsafe.Add(ref gates, g + 24 + k);
+                for (int r = 0; t > 0 && r < 8; r++)
+                {
+                    float m = Unsafe.Add(ref hidden, h - 8 + r);
+                    ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + k);
+                    i += m * row;
+                    f += m * Unsafe.Add(ref row, 8);
+                    c += m * Unsafe.Add(ref row, 16);
+                    o += m * Unsafe.Add(ref row, 24);
+                }
+                i = global::NetCompiler.GateMath.Sigmoid(i);
+                f = global::NetCompiler.GateMath.Sigmoid(f);
+                c = global::NetCompiler.GateMath.Tanh(c);
+                o = global::NetCompiler.GateMath.Sigmoid(o);
+                if (keepGates)
+                {
+                    Unsafe.Add(ref gates, g + k) = i;
+                    Unsafe.Add(ref gates, g + 8 + k) = f;
+                    Unsafe.Add(ref gates, g + 16 + k) = c;
+                    Unsafe.Add(ref gates, g + 24 + k) = o;
+                }
+                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 8 + k) : 0f) + i * c;
+                Unsafe.Add(ref cell, h + k) = state;
+                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
             }
-            Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), 8);
-            global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), 8), hiddenValues);
-            global::NetCompiler.VectorMath.Multiply(gateValues.Slice(24, 8), hiddenValues);
         }
     }
 
@@ -1416,98 +1896,506 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         }
     }
 
-    /// <summary>lstm_1: LSTM(4), (20, 8) -> (4): the recurrence of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)
+    /// <summary>lstm_1: LSTM(4), (20, 8) -> (4): the recurrence of <paramref name="count"/> samples.</summary>
+    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        for (int t = 0; t < 20; t++)
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 4 <= count; s += 4)
+            {
+                Layer2RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer2RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer2RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
         {
             int g = t * 16;
             int h = t * 4;
-            // gates(t) += h(t-1)·U; the first step starts from h = 0.
-            if (t > 0)
+            // units 0 to 3
             {
-                if (V512.IsHardwareAccelerated)
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a2i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a2f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
+                var a2c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a2o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
+                var a3i0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g));
+                var a3f0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 4));
+                var a3c0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 8));
+                var a3o0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 12));
+                if (t > 0)
                 {
-                    // channels 0 to 15
+                    for (int r = 0; r < 4; r++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref gates, (nuint)(g));
-                        for (int r = 0; r < 4; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 4 + r);
-                            var mx16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                        }
-                        V512.StoreUnsafe(acc0, ref gates, (nuint)(g));
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = V128.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 160 + h - 4 + r);
+                        var m2x4 = V128.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 240 + h - 4 + r);
+                        var m3x4 = V128.Create(m3);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        a2i0 = V128.MultiplyAddEstimate(m2x4, rowi0, a2i0);
+                        a3i0 = V128.MultiplyAddEstimate(m3x4, rowi0, a3i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        a2f0 = V128.MultiplyAddEstimate(m2x4, rowf0, a2f0);
+                        a3f0 = V128.MultiplyAddEstimate(m3x4, rowf0, a3f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        a2c0 = V128.MultiplyAddEstimate(m2x4, rowc0, a2c0);
+                        a3c0 = V128.MultiplyAddEstimate(m3x4, rowc0, a3c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        a2o0 = V128.MultiplyAddEstimate(m2x4, rowo0, a2o0);
+                        a3o0 = V128.MultiplyAddEstimate(m3x4, rowo0, a3o0);
                     }
                 }
-                else if (V256.IsHardwareAccelerated)
-                {
-                    // channels 0 to 15
-                    {
-                        var acc0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                        var acc1 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                        for (int r = 0; r < 4; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 4 + r);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8)), acc1);
-                        }
-                        V256.StoreUnsafe(acc0, ref gates, (nuint)(g));
-                        V256.StoreUnsafe(acc1, ref gates, (nuint)(g + 8));
-                    }
-                }
-                else if (V128.IsHardwareAccelerated)
-                {
-                    // channels 0 to 15
-                    {
-                        var acc0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                        var acc1 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                        var acc2 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                        var acc3 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                        for (int r = 0; r < 4; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 4 + r);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12)), acc3);
-                        }
-                        V128.StoreUnsafe(acc0, ref gates, (nuint)(g));
-                        V128.StoreUnsafe(acc1, ref gates, (nuint)(g + 4));
-                        V128.StoreUnsafe(acc2, ref gates, (nuint)(g + 8));
-                        V128.StoreUnsafe(acc3, ref gates, (nuint)(g + 12));
-                    }
-                }
-                else
-                {
-                    for (int c = 0; c < 16; c++)
-                    {
-                        float acc = Unsafe.Add(ref gates, g + c);
-                        for (int r = 0; r < 4; r++)
-                        {
-                            acc += Unsafe.Add(ref hidden, h - 4 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + c);
-                        }
-                        Unsafe.Add(ref gates, g + c) = acc;
-                    }
-                }
-            }
 
-            // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-            Span<float> gateValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), 16);
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, 8));
-            global::NetCompiler.VectorMath.Tanh(gateValues.Slice(8, 4));
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(12, 4));
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
+                    V128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
+                    V128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
+                    V128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
+                }
+                var c2x0 = V128.MultiplyAddEstimate(a2f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 4)) : V128.Create(0f)), a2i0 * a2c0);
+                V128.StoreUnsafe(c2x0, ref cell, (nuint)(160 + h));
+                V128.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(160 + h));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
+                    V128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
+                    V128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
+                    V128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
+                }
+                var c3x0 = V128.MultiplyAddEstimate(a3f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(240 + h - 4)) : V128.Create(0f)), a3i0 * a3c0);
+                V128.StoreUnsafe(c3x0, ref cell, (nuint)(240 + h));
+                V128.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(240 + h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 4; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 16;
+            int h = t * 4;
             for (int k = 0; k < 4; k++)
             {
-                float previous = t > 0 ? Unsafe.Add(ref cell, h - 4 + k) : 0f;
-                Unsafe.Add(ref cell, h + k) = gateValues[4 + k] * previous + gateValues[k] * gateValues[8 + k];
+                float i = Unsafe.Add(ref gates, g + k);
+                float f = Unsafe.Add(ref gates, g + 4 + k);
+                float c = Unsafe.Add(ref gates, g + 8 + k);
+                float o = Unsafe.Add(ref gates, g + 12 + k);
+                for (int r = 0; t > 0 && r < 4; r++)
+                {
+                    float m = Unsafe.Add(ref hidden, h - 4 + r);
+                    ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + k);
+                    i += m * row;
+                    f += m * Unsafe.Add(ref row, 4);
+                    c += m * Unsafe.Add(ref row, 8);
+                    o += m * Unsafe.Add(ref row, 12);
+                }
+                i = global::NetCompiler.GateMath.Sigmoid(i);
+                f = global::NetCompiler.GateMath.Sigmoid(f);
+                c = global::NetCompiler.GateMath.Tanh(c);
+                o = global::NetCompiler.GateMath.Sigmoid(o);
+                if (keepGates)
+                {
+                    Unsafe.Add(ref gates, g + k) = i;
+                    Unsafe.Add(ref gates, g + 4 + k) = f;
+                    Unsafe.Add(ref gates, g + 8 + k) = c;
+                    Unsafe.Add(ref gates, g + 12 + k) = o;
+                }
+                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 4 + k) : 0f) + i * c;
+                Unsafe.Add(ref cell, h + k) = state;
+                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
             }
-            Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), 4);
-            global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), 4), hiddenValues);
-            global::NetCompiler.VectorMath.Multiply(gateValues.Slice(12, 4), hiddenValues);
         }
     }
 
@@ -2652,110 +3540,6 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         }
     }
 
-    /// <summary>lstm: one step, updating <paramref name="cell"/> and <paramref name="hidden"/> in place.</summary>
-    private static void Layer1StepRecurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)
-    {
-        if (V512.IsHardwareAccelerated)
-        {
-            // channels 0 to 31
-            {
-                var acc0 = V512.LoadUnsafe(ref gates, (nuint)(0));
-                var acc1 = V512.LoadUnsafe(ref gates, (nuint)(16));
-                for (int r = 0; r < 8; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32)), acc0);
-                    acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16)), acc1);
-                }
-                V512.StoreUnsafe(acc0, ref gates, (nuint)(0));
-                V512.StoreUnsafe(acc1, ref gates, (nuint)(16));
-            }
-        }
-        else if (V256.IsHardwareAccelerated)
-        {
-            // channels 0 to 31
-            {
-                var acc0 = V256.LoadUnsafe(ref gates, (nuint)(0));
-                var acc1 = V256.LoadUnsafe(ref gates, (nuint)(8));
-                var acc2 = V256.LoadUnsafe(ref gates, (nuint)(16));
-                var acc3 = V256.LoadUnsafe(ref gates, (nuint)(24));
-                for (int r = 0; r < 8; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8)), acc1);
-                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16)), acc2);
-                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24)), acc3);
-                }
-                V256.StoreUnsafe(acc0, ref gates, (nuint)(0));
-                V256.StoreUnsafe(acc1, ref gates, (nuint)(8));
-                V256.StoreUnsafe(acc2, ref gates, (nuint)(16));
-                V256.StoreUnsafe(acc3, ref gates, (nuint)(24));
-            }
-        }
-        else if (V128.IsHardwareAccelerated)
-        {
-            for (int cb = 0; cb < 32; cb += 32)
-            {
-                var acc0 = V128.LoadUnsafe(ref gates, (nuint)(cb));
-                var acc1 = V128.LoadUnsafe(ref gates, (nuint)(cb + 4));
-                var acc2 = V128.LoadUnsafe(ref gates, (nuint)(cb + 8));
-                var acc3 = V128.LoadUnsafe(ref gates, (nuint)(cb + 12));
-                var acc4 = V128.LoadUnsafe(ref gates, (nuint)(cb + 16));
-                var acc5 = V128.LoadUnsafe(ref gates, (nuint)(cb + 20));
-                var acc6 = V128.LoadUnsafe(ref gates, (nuint)(cb + 24));
-                var acc7 = V128.LoadUnsafe(ref gates, (nuint)(cb + 28));
-                for (int r = 0; r < 8; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 12)), acc3);
-                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 16)), acc4);
-                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 20)), acc5);
-                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 24)), acc6);
-                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + cb + 28)), acc7);
-                }
-                V128.StoreUnsafe(acc0, ref gates, (nuint)(cb));
-                V128.StoreUnsafe(acc1, ref gates, (nuint)(cb + 4));
-                V128.StoreUnsafe(acc2, ref gates, (nuint)(cb + 8));
-                V128.StoreUnsafe(acc3, ref gates, (nuint)(cb + 12));
-                V128.StoreUnsafe(acc4, ref gates, (nuint)(cb + 16));
-                V128.StoreUnsafe(acc5, ref gates, (nuint)(cb + 20));
-                V128.StoreUnsafe(acc6, ref gates, (nuint)(cb + 24));
-                V128.StoreUnsafe(acc7, ref gates, (nuint)(cb + 28));
-            }
-        }
-        else
-        {
-            for (int c = 0; c < 32; c++)
-            {
-                float acc = Unsafe.Add(ref gates, c);
-                for (int r = 0; r < 8; r++)
-                {
-                    acc += Unsafe.Add(ref hidden, r) * Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + c);
-                }
-                Unsafe.Add(ref gates, c) = acc;
-            }
-        }
-        Span<float> gateValues = MemoryMarshal.CreateSpan(ref gates, 32);
-        global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, 16));
-        global::NetCompiler.VectorMath.Tanh(gateValues.Slice(16, 8));
-        global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(24, 8));
-        for (int k = 0; k < 8; k++)
-        {
-            float previous = Unsafe.Add(ref cell, k);
-            Unsafe.Add(ref cell, k) = gateValues[8 + k] * previous + gateValues[k] * gateValues[16 + k];
-        }
-        Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, 8);
-        global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, 8), hiddenValues);
-        global::NetCompiler.VectorMath.Multiply(gateValues.Slice(24, 8), hiddenValues);
-    }
-
     /// <summary>lstm_1: Dense(16, Linear), (8) -> (16): forward of one sample.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2StepProjectionForward(ref float input, ref float parameters, ref float output)
@@ -2826,89 +3610,6 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 Unsafe.Add(ref output, c) = acc;
             }
         }
-    }
-
-    /// <summary>lstm_1: one step, updating <paramref name="cell"/> and <paramref name="hidden"/> in place.</summary>
-    private static void Layer2StepRecurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)
-    {
-        if (V512.IsHardwareAccelerated)
-        {
-            // channels 0 to 15
-            {
-                var acc0 = V512.LoadUnsafe(ref gates, (nuint)(0));
-                for (int r = 0; r < 4; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                }
-                V512.StoreUnsafe(acc0, ref gates, (nuint)(0));
-            }
-        }
-        else if (V256.IsHardwareAccelerated)
-        {
-            // channels 0 to 15
-            {
-                var acc0 = V256.LoadUnsafe(ref gates, (nuint)(0));
-                var acc1 = V256.LoadUnsafe(ref gates, (nuint)(8));
-                for (int r = 0; r < 4; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8)), acc1);
-                }
-                V256.StoreUnsafe(acc0, ref gates, (nuint)(0));
-                V256.StoreUnsafe(acc1, ref gates, (nuint)(8));
-            }
-        }
-        else if (V128.IsHardwareAccelerated)
-        {
-            // channels 0 to 15
-            {
-                var acc0 = V128.LoadUnsafe(ref gates, (nuint)(0));
-                var acc1 = V128.LoadUnsafe(ref gates, (nuint)(4));
-                var acc2 = V128.LoadUnsafe(ref gates, (nuint)(8));
-                var acc3 = V128.LoadUnsafe(ref gates, (nuint)(12));
-                for (int r = 0; r < 4; r++)
-                {
-                    float m = Unsafe.Add(ref hidden, r);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12)), acc3);
-                }
-                V128.StoreUnsafe(acc0, ref gates, (nuint)(0));
-                V128.StoreUnsafe(acc1, ref gates, (nuint)(4));
-                V128.StoreUnsafe(acc2, ref gates, (nuint)(8));
-                V128.StoreUnsafe(acc3, ref gates, (nuint)(12));
-            }
-        }
-        else
-        {
-            for (int c = 0; c < 16; c++)
-            {
-                float acc = Unsafe.Add(ref gates, c);
-                for (int r = 0; r < 4; r++)
-                {
-                    acc += Unsafe.Add(ref hidden, r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + c);
-                }
-                Unsafe.Add(ref gates, c) = acc;
-            }
-        }
-        Span<float> gateValues = MemoryMarshal.CreateSpan(ref gates, 16);
-        global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, 8));
-        global::NetCompiler.VectorMath.Tanh(gateValues.Slice(8, 4));
-        global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(12, 4));
-        for (int k = 0; k < 4; k++)
-        {
-            float previous = Unsafe.Add(ref cell, k);
-            Unsafe.Add(ref cell, k) = gateValues[4 + k] * previous + gateValues[k] * gateValues[8 + k];
-        }
-        Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref hidden, 4);
-        global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref cell, 4), hiddenValues);
-        global::NetCompiler.VectorMath.Multiply(gateValues.Slice(12, 4), hiddenValues);
     }
 
     private static ref float Slot(float[] buffer, int sample, int length) =>

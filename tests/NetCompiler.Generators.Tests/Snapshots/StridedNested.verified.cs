@@ -132,7 +132,7 @@ partial class Zoo
             global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
             global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
             _outputCount = 0;
-            ForwardSample(ref MemoryMarshal.GetReference(input), 0);
+            ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
             new ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(output);
         }
 
@@ -149,7 +149,7 @@ partial class Zoo
         {
             for (int s = start; s < end; s++)
             {
-                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
                 new ReadOnlySpan<float>(_layer4Output, worker * OutputLength, OutputLength)
                     .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
             }
@@ -196,7 +196,7 @@ partial class Zoo
         {
             for (int s = start; s < end; s++)
             {
-                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
             }
             _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
             if (_withGradient)
@@ -294,7 +294,7 @@ partial class Zoo
             Load(stream);
         }
 
-        private void ForwardSample(ref float input, int sample)
+        private void ForwardSample(ref float input, int sample, bool inference)
         {
             ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 

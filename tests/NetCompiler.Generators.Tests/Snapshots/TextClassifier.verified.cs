@@ -365,7 +365,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
         }
-        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 25600), ref Slot(_layer2Cell, sample, 6400), ref Slot(_layer2Hidden, sample, 6400));
+        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 25600), ref Slot(_layer2Cell, sample, 6400), ref Slot(_layer2Hidden, sample, 6400), count: 1, from: 0, to: 100, keepGates: !inference);
         _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
 
         // Layer 3: dense (Dense), (64) -> (10)
@@ -599,149 +599,3005 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         }
     }
 
-    /// <summary>lstm: LSTM(64), (100, 64) -> (64): the recurrence of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden)
+    /// <summary>lstm: LSTM(64), (100, 64) -> (64): the recurrence of <paramref name="count"/> samples.</summary>
+    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        for (int t = 0; t < 100; t++)
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 4 <= count; s += 4)
+            {
+                Layer2RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer2RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                Layer2RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                Layer2RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
-            // gates(t) += h(t-1)·U; the first step starts from h = 0.
-            if (t > 0)
+            // units 0 to 15
             {
-                if (V512.IsHardwareAccelerated)
+                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g));
+                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 64));
+                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 128));
+                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 192));
+                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g));
+                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 64));
+                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 128));
+                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 192));
+                if (t > 0)
                 {
-                    for (int cb = 0; cb < 256; cb += 128)
+                    for (int r = 0; r < 64; r++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref gates, (nuint)(g + cb));
-                        var acc1 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 16));
-                        var acc2 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 32));
-                        var acc3 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 48));
-                        var acc4 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 64));
-                        var acc5 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 80));
-                        var acc6 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 96));
-                        var acc7 = V512.LoadUnsafe(ref gates, (nuint)(g + cb + 112));
-                        for (int r = 0; r < 64; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 64 + r);
-                            var mx16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb)), acc0);
-                            acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 16)), acc1);
-                            acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 32)), acc2);
-                            acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 48)), acc3);
-                            acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 64)), acc4);
-                            acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 80)), acc5);
-                            acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 96)), acc6);
-                            acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 112)), acc7);
-                        }
-                        V512.StoreUnsafe(acc0, ref gates, (nuint)(g + cb));
-                        V512.StoreUnsafe(acc1, ref gates, (nuint)(g + cb + 16));
-                        V512.StoreUnsafe(acc2, ref gates, (nuint)(g + cb + 32));
-                        V512.StoreUnsafe(acc3, ref gates, (nuint)(g + cb + 48));
-                        V512.StoreUnsafe(acc4, ref gates, (nuint)(g + cb + 64));
-                        V512.StoreUnsafe(acc5, ref gates, (nuint)(g + cb + 80));
-                        V512.StoreUnsafe(acc6, ref gates, (nuint)(g + cb + 96));
-                        V512.StoreUnsafe(acc7, ref gates, (nuint)(g + cb + 112));
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = V512.Create(m3);
+                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                else if (V256.IsHardwareAccelerated)
-                {
-                    for (int cb = 0; cb < 256; cb += 64)
-                    {
-                        var acc0 = V256.LoadUnsafe(ref gates, (nuint)(g + cb));
-                        var acc1 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 8));
-                        var acc2 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 16));
-                        var acc3 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 24));
-                        var acc4 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 32));
-                        var acc5 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 40));
-                        var acc6 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 48));
-                        var acc7 = V256.LoadUnsafe(ref gates, (nuint)(g + cb + 56));
-                        for (int r = 0; r < 64; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 64 + r);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 8)), acc1);
-                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 16)), acc2);
-                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 24)), acc3);
-                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 32)), acc4);
-                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 40)), acc5);
-                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 48)), acc6);
-                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 56)), acc7);
-                        }
-                        V256.StoreUnsafe(acc0, ref gates, (nuint)(g + cb));
-                        V256.StoreUnsafe(acc1, ref gates, (nuint)(g + cb + 8));
-                        V256.StoreUnsafe(acc2, ref gates, (nuint)(g + cb + 16));
-                        V256.StoreUnsafe(acc3, ref gates, (nuint)(g + cb + 24));
-                        V256.StoreUnsafe(acc4, ref gates, (nuint)(g + cb + 32));
-                        V256.StoreUnsafe(acc5, ref gates, (nuint)(g + cb + 40));
-                        V256.StoreUnsafe(acc6, ref gates, (nuint)(g + cb + 48));
-                        V256.StoreUnsafe(acc7, ref gates, (nuint)(g + cb + 56));
-                    }
-                }
-                else if (V128.IsHardwareAccelerated)
-                {
-                    for (int cb = 0; cb < 256; cb += 32)
-                    {
-                        var acc0 = V128.LoadUnsafe(ref gates, (nuint)(g + cb));
-                        var acc1 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref gates, (nuint)(g + cb + 28));
-                        for (int r = 0; r < 64; r++)
-                        {
-                            float m = Unsafe.Add(ref hidden, h - 64 + r);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + cb + 28)), acc7);
-                        }
-                        V128.StoreUnsafe(acc0, ref gates, (nuint)(g + cb));
-                        V128.StoreUnsafe(acc1, ref gates, (nuint)(g + cb + 4));
-                        V128.StoreUnsafe(acc2, ref gates, (nuint)(g + cb + 8));
-                        V128.StoreUnsafe(acc3, ref gates, (nuint)(g + cb + 12));
-                        V128.StoreUnsafe(acc4, ref gates, (nuint)(g + cb + 16));
-                        V128.StoreUnsafe(acc5, ref gates, (nuint)(g + cb + 20));
-                        V128.StoreUnsafe(acc6, ref gates, (nuint)(g + cb + 24));
-                        V128.StoreUnsafe(acc7, ref gates, (nuint)(g + cb + 28));
-                    }
-                }
-                else
-                {
-                    for (int c = 0; c < 256; c++)
-                    {
-                        float acc = Unsafe.Add(ref gates, g + c);
-                        for (int r = 0; r < 64; r++)
-                        {
-                            acc += Unsafe.Add(ref hidden, h - 64 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + c);
-                        }
-                        Unsafe.Add(ref gates, g + c) = acc;
-                    }
-                }
-            }
 
-            // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-            Span<float> gateValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), 256);
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(0, 128));
-            global::NetCompiler.VectorMath.Tanh(gateValues.Slice(128, 64));
-            global::NetCompiler.VectorMath.Sigmoid(gateValues.Slice(192, 64));
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64)) : V512.Create(0f)), a0i0 * a0c0);
+                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                }
+                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V512.Create(0f)), a1i0 * a1c0);
+                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
+                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
+                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
+                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
+                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
+                }
+                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64)) : V512.Create(0f)), a2i0 * a2c0);
+                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h));
+                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
+                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
+                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
+                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
+                }
+                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64)) : V512.Create(0f)), a3i0 * a3c0);
+                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h));
+                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h));
+            }
+            // units 16 to 31
+            {
+                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 16));
+                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 80));
+                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 144));
+                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 208));
+                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 16));
+                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 80));
+                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 144));
+                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 208));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = V512.Create(m3);
+                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                }
+                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V512.Create(0f)), a0i0 * a0c0);
+                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
+                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                }
+                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V512.Create(0f)), a1i0 * a1c0);
+                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
+                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
+                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
+                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
+                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
+                }
+                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 16)) : V512.Create(0f)), a2i0 * a2c0);
+                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 16));
+                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 16));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
+                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
+                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
+                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
+                }
+                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 16)) : V512.Create(0f)), a3i0 * a3c0);
+                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 16));
+                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 16));
+            }
+            // units 32 to 47
+            {
+                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 32));
+                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 96));
+                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 160));
+                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 224));
+                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 32));
+                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 96));
+                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 160));
+                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 224));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = V512.Create(m3);
+                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                }
+                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V512.Create(0f)), a0i0 * a0c0);
+                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
+                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                }
+                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V512.Create(0f)), a1i0 * a1c0);
+                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
+                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
+                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
+                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
+                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
+                }
+                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 32)) : V512.Create(0f)), a2i0 * a2c0);
+                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 32));
+                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 32));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
+                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
+                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
+                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
+                }
+                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 32)) : V512.Create(0f)), a3i0 * a3c0);
+                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 32));
+                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 32));
+            }
+            // units 48 to 63
+            {
+                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 48));
+                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 112));
+                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 176));
+                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 240));
+                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 48));
+                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 112));
+                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 176));
+                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 240));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = V512.Create(m3);
+                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                }
+                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V512.Create(0f)), a0i0 * a0c0);
+                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
+                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                }
+                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V512.Create(0f)), a1i0 * a1c0);
+                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
+                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
+                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
+                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
+                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
+                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
+                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
+                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
+                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
+                }
+                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 48)) : V512.Create(0f)), a2i0 * a2c0);
+                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 48));
+                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 48));
+                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
+                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
+                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
+                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
+                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
+                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
+                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
+                }
+                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 48)) : V512.Create(0f)), a3i0 * a3c0);
+                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 48));
+                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 48));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
+            // units 0 to 63
+            {
+                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = V512.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i2 = V512.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i3 = V512.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = V512.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f2 = V512.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f3 = V512.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = V512.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c2 = V512.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c3 = V512.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = V512.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o2 = V512.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o3 = V512.LoadUnsafe(ref gates, (nuint)(g + 240));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = V512.Create(m0);
+                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        var rowi1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i1 = V512.MultiplyAddEstimate(m0x16, rowi1, a0i1);
+                        var rowi2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i2 = V512.MultiplyAddEstimate(m0x16, rowi2, a0i2);
+                        var rowi3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i3 = V512.MultiplyAddEstimate(m0x16, rowi3, a0i3);
+                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        var rowf1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f1 = V512.MultiplyAddEstimate(m0x16, rowf1, a0f1);
+                        var rowf2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f2 = V512.MultiplyAddEstimate(m0x16, rowf2, a0f2);
+                        var rowf3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f3 = V512.MultiplyAddEstimate(m0x16, rowf3, a0f3);
+                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        var rowc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c1 = V512.MultiplyAddEstimate(m0x16, rowc1, a0c1);
+                        var rowc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c2 = V512.MultiplyAddEstimate(m0x16, rowc2, a0c2);
+                        var rowc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c3 = V512.MultiplyAddEstimate(m0x16, rowc3, a0c3);
+                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        var rowo1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o1 = V512.MultiplyAddEstimate(m0x16, rowo1, a0o1);
+                        var rowo2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o2 = V512.MultiplyAddEstimate(m0x16, rowo2, a0o2);
+                        var rowo3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o3 = V512.MultiplyAddEstimate(m0x16, rowo3, a0o3);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64)) : V512.Create(0f)), a0i0 * a0c0);
+                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
+                    V512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
+                    V512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
+                    V512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
+                }
+                var c0x1 = V512.MultiplyAddEstimate(a0f1, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V512.Create(0f)), a0i1 * a0c1);
+                V512.StoreUnsafe(c0x1, ref cell, (nuint)(h + 16));
+                V512.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 16));
+                a0i2 = global::NetCompiler.GateMath.Sigmoid(a0i2);
+                a0f2 = global::NetCompiler.GateMath.Sigmoid(a0f2);
+                a0c2 = global::NetCompiler.GateMath.Tanh(a0c2);
+                a0o2 = global::NetCompiler.GateMath.Sigmoid(a0o2);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
+                    V512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
+                    V512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
+                    V512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
+                }
+                var c0x2 = V512.MultiplyAddEstimate(a0f2, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V512.Create(0f)), a0i2 * a0c2);
+                V512.StoreUnsafe(c0x2, ref cell, (nuint)(h + 32));
+                V512.StoreUnsafe(a0o2 * global::NetCompiler.GateMath.Tanh(c0x2), ref hidden, (nuint)(h + 32));
+                a0i3 = global::NetCompiler.GateMath.Sigmoid(a0i3);
+                a0f3 = global::NetCompiler.GateMath.Sigmoid(a0f3);
+                a0c3 = global::NetCompiler.GateMath.Tanh(a0c3);
+                a0o3 = global::NetCompiler.GateMath.Sigmoid(a0o3);
+                if (keepGates)
+                {
+                    V512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
+                    V512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
+                    V512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
+                    V512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
+                }
+                var c0x3 = V512.MultiplyAddEstimate(a0f3, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V512.Create(0f)), a0i3 * a0c3);
+                V512.StoreUnsafe(c0x3, ref cell, (nuint)(h + 48));
+                V512.StoreUnsafe(a0o3 * global::NetCompiler.GateMath.Tanh(c0x3), ref hidden, (nuint)(h + 48));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
+            // units 0 to 7
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
+            }
+            // units 8 to 15
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 8)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 8));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 8));
+            }
+            // units 16 to 23
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
+            }
+            // units 24 to 31
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 24)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 24));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 24));
+            }
+            // units 32 to 39
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
+            }
+            // units 40 to 47
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 40)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 40));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 40));
+            }
+            // units 48 to 55
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
+            }
+            // units 56 to 63
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
+                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
+                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
+                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = V256.Create(m1);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                }
+                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 56)) : V256.Create(0f)), a1i0 * a1c0);
+                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 56));
+                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 56));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
+            // units 0 to 15
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 200));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
+                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
+                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
+                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
+                }
+                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V256.Create(0f)), a0i1 * a0c1);
+                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 8));
+                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 8));
+            }
+            // units 16 to 31
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 216));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
+                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
+                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
+                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
+                }
+                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V256.Create(0f)), a0i1 * a0c1);
+                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 24));
+                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 24));
+            }
+            // units 32 to 47
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 232));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
+                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
+                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
+                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
+                }
+                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V256.Create(0f)), a0i1 * a0c1);
+                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 40));
+                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 40));
+            }
+            // units 48 to 63
+            {
+                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 248));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = V256.Create(m0);
+                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                }
+                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V256.Create(0f)), a0i0 * a0c0);
+                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
+                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
+                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
+                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
+                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
+                }
+                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V256.Create(0f)), a0i1 * a0c1);
+                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 56));
+                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 56));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
+            // units 0 to 3
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
+            }
+            // units 4 to 7
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 68));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 132));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 196));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 4));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 68));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 132));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 196));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 4));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 68));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 132));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 196));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 4)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 4));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 4));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 4)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 4));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 4));
+            }
+            // units 8 to 11
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 8)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 8));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 8));
+            }
+            // units 12 to 15
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 76));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 140));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 204));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 12));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 76));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 140));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 204));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 12));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 76));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 140));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 204));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 12)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 12));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 12));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 12)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 12));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 12));
+            }
+            // units 16 to 19
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
+            }
+            // units 20 to 23
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 84));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 148));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 212));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 20));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 84));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 148));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 212));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 20));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 84));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 148));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 212));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 20)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 20));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 20));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 20)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 20));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 20));
+            }
+            // units 24 to 27
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 24)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 24));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 24));
+            }
+            // units 28 to 31
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 92));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 156));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 220));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 28));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 92));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 156));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 220));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 28));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 92));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 156));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 220));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 28)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 28));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 28));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 28)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 28));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 28));
+            }
+            // units 32 to 35
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
+            }
+            // units 36 to 39
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 36));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 100));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 164));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 228));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 36));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 100));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 164));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 228));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 36));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 100));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 164));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 228));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 36)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 36));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 36));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 36)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 36));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 36));
+            }
+            // units 40 to 43
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 40)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 40));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 40));
+            }
+            // units 44 to 47
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 44));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 108));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 172));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 236));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 44));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 108));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 172));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 236));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 44));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 108));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 172));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 236));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 44)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 44));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 44));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 44)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 44));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 44));
+            }
+            // units 48 to 51
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
+            }
+            // units 52 to 55
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 52));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 116));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 180));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 244));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 52));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 116));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 180));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 244));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 52));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 116));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 180));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 244));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 52)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 52));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 52));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 52)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 52));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 52));
+            }
+            // units 56 to 59
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 56)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 56));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 56));
+            }
+            // units 60 to 63
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 60));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 124));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 188));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 252));
+                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 60));
+                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 124));
+                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 188));
+                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 252));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = V128.Create(m1);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 60));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 124));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 188));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 252));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 60)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 60));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 60));
+                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
+                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
+                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
+                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
+                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
+                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
+                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
+                }
+                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 60)) : V128.Create(0f)), a1i0 * a1c0);
+                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 60));
+                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 60));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
+            // units 0 to 7
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 68));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 132));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 196));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 4));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 68));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 132));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 196));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 4)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 4));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 4));
+            }
+            // units 8 to 15
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 76));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 140));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 204));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 12));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 76));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 140));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 204));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 12)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 12));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 12));
+            }
+            // units 16 to 23
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 84));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 148));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 212));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 20));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 84));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 148));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 212));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 20)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 20));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 20));
+            }
+            // units 24 to 31
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 92));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 156));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 220));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 28));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 92));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 156));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 220));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 28)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 28));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 28));
+            }
+            // units 32 to 39
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 36));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 100));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 164));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 228));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 36));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 100));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 164));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 228));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 36)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 36));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 36));
+            }
+            // units 40 to 47
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 44));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 108));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 172));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 236));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 44));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 108));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 172));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 236));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 44)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 44));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 44));
+            }
+            // units 48 to 55
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 52));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 116));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 180));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 244));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 52));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 116));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 180));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 244));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 52)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 52));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 52));
+            }
+            // units 56 to 63
+            {
+                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 60));
+                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 124));
+                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 188));
+                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 252));
+                if (t > 0)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = V128.Create(m0);
+                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 60));
+                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 124));
+                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 188));
+                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 252));
+                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                    }
+                }
+
+                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
+                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
+                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
+                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
+                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                }
+                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V128.Create(0f)), a0i0 * a0c0);
+                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
+                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
+                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
+                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
+                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
+                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
+                if (keepGates)
+                {
+                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
+                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
+                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
+                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
+                }
+                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 60)) : V128.Create(0f)), a0i1 * a0c1);
+                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 60));
+                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 60));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    {
+        for (int t = from; t < to; t++)
+        {
+            int g = t * 256;
+            int h = t * 64;
             for (int k = 0; k < 64; k++)
             {
-                float previous = t > 0 ? Unsafe.Add(ref cell, h - 64 + k) : 0f;
-                Unsafe.Add(ref cell, h + k) = gateValues[64 + k] * previous + gateValues[k] * gateValues[128 + k];
+                float i = Unsafe.Add(ref gates, g + k);
+                float f = Unsafe.Add(ref gates, g + 64 + k);
+                float c = Unsafe.Add(ref gates, g + 128 + k);
+                float o = Unsafe.Add(ref gates, g + 192 + k);
+                for (int r = 0; t > 0 && r < 64; r++)
+                {
+                    float m = Unsafe.Add(ref hidden, h - 64 + r);
+                    ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + k);
+                    i += m * row;
+                    f += m * Unsafe.Add(ref row, 64);
+                    c += m * Unsafe.Add(ref row, 128);
+                    o += m * Unsafe.Add(ref row, 192);
+                }
+                i = global::NetCompiler.GateMath.Sigmoid(i);
+                f = global::NetCompiler.GateMath.Sigmoid(f);
+                c = global::NetCompiler.GateMath.Tanh(c);
+                o = global::NetCompiler.GateMath.Sigmoid(o);
+                if (keepGates)
+                {
+                    Unsafe.Add(ref gates, g + k) = i;
+                    Unsafe.Add(ref gates, g + 64 + k) = f;
+                    Unsafe.Add(ref gates, g + 128 + k) = c;
+                    Unsafe.Add(ref gates, g + 192 + k) = o;
+                }
+                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 64 + k) : 0f) + i * c;
+                Unsafe.Add(ref cell, h + k) = state;
+                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
             }
-            Span<float> hiddenValues = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref hidden, h), 64);
-            global::NetCompiler.VectorMath.Tanh(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cell, h), 64), hiddenValues);
-            global::NetCompiler.VectorMath.Multiply(gateValues.Slice(192, 64), hiddenValues);
         }
     }
 
