@@ -495,7 +495,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine($"ForwardSample(ref MemoryMarshal.GetReference(input), 0{Inference(true)});");
+                w.WriteLine("ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
 
@@ -510,13 +510,23 @@ public sealed partial class NetworkGenerator
             }
 
             w.WriteLine();
-            w.WriteLine("/// <summary>Predict's share for one worker: batch slot <paramref name=\"worker\"/> is its scratch.</summary>");
+            bool recurrent = m.Layers.Any(l => l is LstmLayerSpec);
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Predict's share for one worker. Each worker owns an equal share of the batch slots as scratch and runs as many");
+            w.WriteLine(recurrent
+                ? "/// samples at once as it has slots, so an LSTM's recurrence advances them together."
+                : "/// samples at once as it has slots; convolution and dense layers take them one at a time.");
+            w.WriteLine("/// </summary>");
             using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, float>.RunRange(ref {t} inputs, ref float outputs, int worker, int start, int end)"))
-            using (w.Block("for (int s = start; s < end; s++)"))
             {
-                w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker{Inference(true)});");
-                w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * OutputLength, OutputLength)");
-                w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));");
+                w.WriteLine(recurrent ? "int slots = BatchSize / _workerLoss.Length;" : "const int slots = 1;");
+                using (w.Block("for (int s = start; s < end; s += slots)"))
+                {
+                    w.WriteLine("int count = Math.Min(slots, end - s);");
+                    w.WriteLine("ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);");
+                    w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * slots * OutputLength, count * OutputLength)");
+                    w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));");
+                }
             }
 
             w.WriteLine();
@@ -565,10 +575,7 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>");
             using (w.Block($"void global::NetCompiler.IBatchWorker<{t}, int>.RunRange(ref {t} inputs, ref int labels, int worker, int start, int end)"))
             {
-                using (w.Block("for (int s = start; s < end; s++)"))
-                {
-                    w.WriteLine($"ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s{Inference(false)});");
-                }
+                w.WriteLine("ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);");
 
                 w.WriteLine("_workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);");
                 using (w.Block("if (_withGradient)"))
@@ -746,97 +753,153 @@ public sealed partial class NetworkGenerator
             }
         }
 
-        /// <summary>One sample through every layer, into batch slot <c>sample</c> of each activation buffer.</summary>
+        /// <summary>
+        /// Samples [first, first + count) of a batch through every layer; input s is at <c>inputs</c> + s·InputLength
+        /// and lands in batch slot first + s of each activation buffer. Runs of layers without recurrence go sample by
+        /// sample, so one sample's activations stay in cache from layer to layer; an LSTM takes all the samples at once,
+        /// so that its recurrence can share each row of the recurrent kernel between them.
+        /// </summary>
         private static void EmitForwardSample(SourceWriter w, EmitModel m)
         {
-            using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample, bool inference)"))
+            string t = m.Spec.InputType;
+            using (w.Block($"private void ForwardSamples(ref {t} inputs, int first, int count, bool inference)"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-                for (int i = 0; i < m.Layers.Length; i++)
+                for (int i = 0; i < m.Layers.Length;)
                 {
-                    LayerSpec layer = m.Layers[i];
-                    LayerNames n = m.Names[i];
-                    string? source = m.OutputBuffer(i - 1);
-                    string sourceRef = source is null ? "ref input" : $"ref Slot({source}, sample, {layer.Input.Length})";
-                    string outputRef = $"ref Slot({n.Output}, sample, {n.OutputLength})";
-                    w.WriteLine();
-                    w.WriteLine($"// Layer {i + 1}: {layer.Name} ({layer.KerasType}), {layer.Input} -> {layer.Output}");
-                    switch (layer)
+                    int end = i;
+                    while (end < m.Layers.Length && m.Layers[end] is not LstmLayerSpec)
                     {
-                        case ConvLayerSpec c:
-                            if (c.IsPadded)
-                            {
-                                string padded = $"ref Slot({n.Padded}, sample, {n.Method}PaddedLength)";
-                                w.WriteLine($"{n.Method}Pad({sourceRef}, {padded});");
-                                sourceRef = padded;
-                            }
-
-                            w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
-                            EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})");
-                            break;
-                        case MaxPoolLayerSpec:
-                            w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
-                            break;
-                        case EmbeddingLayerSpec e:
-                            string lookup = $"{n.Method}Forward(ref input, ref parameters, {outputRef});";
-                            if (m.FoldsEmbedding(i + 1))
-                            {
-                                w.WriteLine("// Inference reads the next layer's folded table by token id instead of these rows.");
-                                using (w.Block("if (!inference)"))
-                                {
-                                    w.WriteLine(lookup);
-                                }
-                            }
-                            else
-                            {
-                                w.WriteLine(lookup);
-                            }
-
-                            if (e.MaskZero)
-                            {
-                                using (w.Block("for (int t = 0; t < InputLength; t++)"))
-                                {
-                                    w.WriteLine("_mask[sample * InputLength + t] = Unsafe.Add(ref input, t) != 0 ? (byte)1 : (byte)0;");
-                                }
-                            }
-
-                            break;
-                        case LstmLayerSpec l:
-                            int stepsLength = l.Steps * l.Units;
-                            string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
-                            string hidden = l.ReturnSequences ? outputRef : $"ref Slot({n.Hidden}, sample, {stepsLength})";
-                            string mask = l.Masked ? $", ref _mask[sample * InputLength]" : "";
-                            string projection = $"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});";
-                            if (m.FoldsEmbedding(i))
-                            {
-                                using (w.Block("if (inference)"))
-                                {
-                                    w.WriteLine($"{n.Method}FoldedProjection(ref input, {gates});");
-                                }
-
-                                using (w.Block("else"))
-                                {
-                                    w.WriteLine(projection);
-                                }
-                            }
-                            else
-                            {
-                                w.WriteLine(projection);
-                            }
-
-                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, ref Slot({n.Cell}, sample, {stepsLength}), {hidden}{mask}, " +
-                                $"count: 1, from: 0, to: {l.Steps}, keepGates: !inference);");
-                            if (!l.ReturnSequences)
-                            {
-                                w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {stepsLength - l.Units}, {l.Units})" +
-                                    $".CopyTo({n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength}));");
-                            }
-
-                            break;
-                        default:
-                            w.WriteLine("// Flatten moves nothing: channels-last memory is already in Keras' flatten order.");
-                            break;
+                        end++;
                     }
+
+                    if (end > i)
+                    {
+                        w.WriteLine();
+                        using (w.Block("for (int s = 0; s < count; s++)"))
+                        {
+                            w.WriteLine($"ref {t} input = ref Unsafe.Add(ref inputs, s * InputLength);");
+                            w.WriteLine("int sample = first + s;");
+                            for (int k = i; k < end; k++)
+                            {
+                                EmitLayerForward(w, m, k);
+                            }
+                        }
+
+                        i = end;
+                        continue;
+                    }
+
+                    EmitLstmLayerForward(w, m, i);
+                    i++;
+                }
+            }
+        }
+
+        /// <summary>One layer of one sample: <c>input</c> is the sample's network input, <c>sample</c> its batch slot.</summary>
+        private static void EmitLayerForward(SourceWriter w, EmitModel m, int i)
+        {
+            LayerSpec layer = m.Layers[i];
+            LayerNames n = m.Names[i];
+            string? source = m.OutputBuffer(i - 1);
+            string sourceRef = source is null ? "ref input" : $"ref Slot({source}, sample, {layer.Input.Length})";
+            string outputRef = $"ref Slot({n.Output}, sample, {n.OutputLength})";
+            w.WriteLine();
+            w.WriteLine($"// Layer {i + 1}: {layer.Name} ({layer.KerasType}), {layer.Input} -> {layer.Output}");
+            switch (layer)
+            {
+                case ConvLayerSpec c:
+                    if (c.IsPadded)
+                    {
+                        string padded = $"ref Slot({n.Padded}, sample, {n.Method}PaddedLength)";
+                        w.WriteLine($"{n.Method}Pad({sourceRef}, {padded});");
+                        sourceRef = padded;
+                    }
+
+                    w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
+                    EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})");
+                    break;
+                case MaxPoolLayerSpec:
+                    w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
+                    break;
+                case EmbeddingLayerSpec e:
+                    string lookup = $"{n.Method}Forward(ref input, ref parameters, {outputRef});";
+                    if (m.FoldsEmbedding(i + 1))
+                    {
+                        w.WriteLine("// Inference reads the next layer's folded table by token id instead of these rows.");
+                        using (w.Block("if (!inference)"))
+                        {
+                            w.WriteLine(lookup);
+                        }
+                    }
+                    else
+                    {
+                        w.WriteLine(lookup);
+                    }
+
+                    if (e.MaskZero)
+                    {
+                        using (w.Block("for (int t = 0; t < InputLength; t++)"))
+                        {
+                            w.WriteLine("_mask[sample * InputLength + t] = Unsafe.Add(ref input, t) != 0 ? (byte)1 : (byte)0;");
+                        }
+                    }
+
+                    break;
+                default:
+                    w.WriteLine("// Flatten moves nothing: channels-last memory is already in Keras' flatten order.");
+                    break;
+            }
+        }
+
+        /// <summary>An LSTM over all <c>count</c> samples: each sample's input projection, then one recurrence for all.</summary>
+        private static void EmitLstmLayerForward(SourceWriter w, EmitModel m, int i)
+        {
+            var l = (LstmLayerSpec)m.Layers[i];
+            LayerNames n = m.Names[i];
+            string? source = m.OutputBuffer(i - 1);
+            string sourceRef = source is null ? "ref input" : $"ref Slot({source}, sample, {l.Input.Length})";
+            int stepsLength = l.Steps * l.Units;
+            string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
+            w.WriteLine();
+            w.WriteLine($"// Layer {i + 1}: {l.Name} ({l.KerasType}), {l.Input} -> {l.Output}");
+            using (w.Block("for (int s = 0; s < count; s++)"))
+            {
+                if (source is null || m.FoldsEmbedding(i))
+                {
+                    w.WriteLine($"ref {m.Spec.InputType} input = ref Unsafe.Add(ref inputs, s * InputLength);");
+                }
+
+                w.WriteLine("int sample = first + s;");
+                string projection = $"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});";
+                if (m.FoldsEmbedding(i))
+                {
+                    using (w.Block("if (inference)"))
+                    {
+                        w.WriteLine($"{n.Method}FoldedProjection(ref input, {gates});");
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        w.WriteLine(projection);
+                    }
+                }
+                else
+                {
+                    w.WriteLine(projection);
+                }
+            }
+
+            string hidden = l.ReturnSequences ? $"ref Slot({n.Output}, first, {n.OutputLength})" : $"ref Slot({n.Hidden}, first, {stepsLength})";
+            string mask = l.Masked ? ", ref _mask[first * InputLength]" : "";
+            w.WriteLine($"{n.Method}Recurrence(ref parameters, ref Slot({n.Gates}, first, {l.Steps * l.Gates}), " +
+                $"ref Slot({n.Cell}, first, {stepsLength}), {hidden}{mask}, count, from: 0, to: {l.Steps}, keepGates: !inference);");
+            if (!l.ReturnSequences)
+            {
+                using (w.Block("for (int sample = first; sample < first + count; sample++)"))
+                {
+                    w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {stepsLength - l.Units}, {l.Units})" +
+                        $".CopyTo({n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength}));");
                 }
             }
         }
@@ -1081,12 +1144,6 @@ public sealed partial class NetworkGenerator
 
             return (int)System.Math.Max(1, System.Math.Min(1 << 20, 500_000 / System.Math.Max(1, flops)));
         }
-
-        /// <summary>
-        /// The argument telling ForwardSample whether it serves inference, which may read prepared weights and skips
-        /// what only backpropagation reads (an LSTM's activated gates).
-        /// </summary>
-        private static string Inference(bool inference) => inference ? ", inference: true" : ", inference: false";
 
         private static void WriteIf(SourceWriter w, string line)
         {

@@ -153,7 +153,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
+        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
         new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -165,14 +165,19 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
     }
 
-    /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+    /// <summary>
+    /// Predict's share for one worker. Each worker owns an equal share of the batch slots as scratch and runs as many
+    /// samples at once as it has slots; convolution and dense layers take them one at a time.
+    /// </summary>
     void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
+        const int slots = 1;
+        for (int s = start; s < end; s += slots)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
-            new ReadOnlySpan<float>(_layer7Output, worker * OutputLength, OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
+            int count = Math.Min(slots, end - s);
+            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new ReadOnlySpan<float>(_layer7Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
@@ -215,10 +220,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
-        {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
-        }
+        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
@@ -321,31 +323,37 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         Load(stream);
     }
 
-    private void ForwardSample(ref float input, int sample, bool inference)
+    private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
-        // Layer 1: conv2d (Conv2D), (28, 28, 1) -> (26, 26, 32)
-        Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+        for (int s = 0; s < count; s++)
+        {
+            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
 
-        // Layer 2: max_pooling2d (MaxPooling2D), (26, 26, 32) -> (13, 13, 32)
-        Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength));
+            // Layer 1: conv2d (Conv2D), (28, 28, 1) -> (26, 26, 32)
+            Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
 
-        // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
-        Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+            // Layer 2: max_pooling2d (MaxPooling2D), (26, 26, 32) -> (13, 13, 32)
+            Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
-        // Layer 4: max_pooling2d_1 (MaxPooling2D), (11, 11, 64) -> (5, 5, 64)
-        Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength));
+            // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
+            Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
 
-        // Layer 5: flatten (Flatten), (5, 5, 64) -> (1600)
-        // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
+            // Layer 4: max_pooling2d_1 (MaxPooling2D), (11, 11, 64) -> (5, 5, 64)
+            Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength));
 
-        // Layer 6: dense (Dense), (1600) -> (128)
-        Layer6Forward(ref Slot(_layer4Output, sample, 1600), ref parameters, ref Slot(_layer6Output, sample, Layer6OutputLength));
+            // Layer 5: flatten (Flatten), (5, 5, 64) -> (1600)
+            // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
 
-        // Layer 7: dense_1 (Dense), (128) -> (10)
-        Layer7Forward(ref Slot(_layer6Output, sample, 128), ref parameters, ref Slot(_layer7Output, sample, Layer7OutputLength));
-        global::NetCompiler.ActivationKernels.Softmax(_layer7Output.AsSpan(sample * Layer7OutputLength, Layer7OutputLength));
+            // Layer 6: dense (Dense), (1600) -> (128)
+            Layer6Forward(ref Slot(_layer4Output, sample, 1600), ref parameters, ref Slot(_layer6Output, sample, Layer6OutputLength));
+
+            // Layer 7: dense_1 (Dense), (128) -> (10)
+            Layer7Forward(ref Slot(_layer6Output, sample, 128), ref parameters, ref Slot(_layer7Output, sample, Layer7OutputLength));
+            global::NetCompiler.ActivationKernels.Softmax(_layer7Output.AsSpan(sample * Layer7OutputLength, Layer7OutputLength));
+        }
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>

@@ -161,7 +161,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
+        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
         new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -173,14 +173,19 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
     }
 
-    /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+    /// <summary>
+    /// Predict's share for one worker. Each worker owns an equal share of the batch slots as scratch and runs as many
+    /// samples at once as it has slots, so an LSTM's recurrence advances them together.
+    /// </summary>
     void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
+        int slots = BatchSize / _workerLoss.Length;
+        for (int s = start; s < end; s += slots)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
-            new ReadOnlySpan<float>(_layer3Output, worker * OutputLength, OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
+            int count = Math.Min(slots, end - s);
+            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
@@ -223,10 +228,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
-        {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
-        }
+        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
@@ -377,21 +379,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         Load(stream);
     }
 
-    private void ForwardSample(ref float input, int sample, bool inference)
+    private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
         // Layer 1: lstm (LSTM), (20, 3) -> (20, 8)
-        Layer1ProjectionForward(ref input, ref parameters, ref Slot(_layer1Gates, sample, 640));
-        Layer1Recurrence(ref parameters, ref Slot(_layer1Gates, sample, 640), ref Slot(_layer1Cell, sample, 160), ref Slot(_layer1Output, sample, Layer1OutputLength), count: 1, from: 0, to: 20, keepGates: !inference);
+        for (int s = 0; s < count; s++)
+        {
+            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
+            Layer1ProjectionForward(ref input, ref parameters, ref Slot(_layer1Gates, sample, 640));
+        }
+        Layer1Recurrence(ref parameters, ref Slot(_layer1Gates, first, 640), ref Slot(_layer1Cell, first, 160), ref Slot(_layer1Output, first, Layer1OutputLength), count, from: 0, to: 20, keepGates: !inference);
 
         // Layer 2: lstm_1 (LSTM), (20, 8) -> (4)
-        Layer2ProjectionForward(ref Slot(_layer1Output, sample, 160), ref parameters, ref Slot(_layer2Gates, sample, 320));
-        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 320), ref Slot(_layer2Cell, sample, 80), ref Slot(_layer2Hidden, sample, 80), count: 1, from: 0, to: 20, keepGates: !inference);
-        _layer2Hidden.AsSpan(sample * 80 + 76, 4).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
+        for (int s = 0; s < count; s++)
+        {
+            int sample = first + s;
+            Layer2ProjectionForward(ref Slot(_layer1Output, sample, 160), ref parameters, ref Slot(_layer2Gates, sample, 320));
+        }
+        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 320), ref Slot(_layer2Cell, first, 80), ref Slot(_layer2Hidden, first, 80), count, from: 0, to: 20, keepGates: !inference);
+        for (int sample = first; sample < first + count; sample++)
+        {
+            _layer2Hidden.AsSpan(sample * 80 + 76, 4).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
+        }
 
-        // Layer 3: dense (Dense), (4) -> (2)
-        Layer3Forward(ref Slot(_layer2Output, sample, 4), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+        for (int s = 0; s < count; s++)
+        {
+            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
+
+            // Layer 3: dense (Dense), (4) -> (2)
+            Layer3Forward(ref Slot(_layer2Output, sample, 4), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+        }
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>

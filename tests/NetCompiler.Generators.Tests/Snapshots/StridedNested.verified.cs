@@ -132,7 +132,7 @@ partial class Zoo
             global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
             global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
             _outputCount = 0;
-            ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
+            ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
             new ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(output);
         }
 
@@ -144,14 +144,19 @@ partial class Zoo
             global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
         }
 
-        /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+        /// <summary>
+        /// Predict's share for one worker. Each worker owns an equal share of the batch slots as scratch and runs as many
+        /// samples at once as it has slots; convolution and dense layers take them one at a time.
+        /// </summary>
         void global::NetCompiler.IBatchWorker<float, float>.RunRange(ref float inputs, ref float outputs, int worker, int start, int end)
         {
-            for (int s = start; s < end; s++)
+            const int slots = 1;
+            for (int s = start; s < end; s += slots)
             {
-                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
-                new ReadOnlySpan<float>(_layer4Output, worker * OutputLength, OutputLength)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
+                int count = Math.Min(slots, end - s);
+                ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+                new ReadOnlySpan<float>(_layer4Output, worker * slots * OutputLength, count * OutputLength)
+                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
             }
         }
 
@@ -194,10 +199,7 @@ partial class Zoo
         /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
         void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
         {
-            for (int s = start; s < end; s++)
-            {
-                ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
-            }
+            ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
             _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
             if (_withGradient)
             {
@@ -294,22 +296,28 @@ partial class Zoo
             Load(stream);
         }
 
-        private void ForwardSample(ref float input, int sample, bool inference)
+        private void ForwardSamples(ref float inputs, int first, int count, bool inference)
         {
             ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
-            // Layer 1: conv2d (Conv2D), (8, 8, 3) -> (4, 4, 4)
-            Layer1Pad(ref input, ref Slot(_layer1PaddedInput, sample, Layer1PaddedLength));
-            Layer1Forward(ref Slot(_layer1PaddedInput, sample, Layer1PaddedLength), ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+            for (int s = 0; s < count; s++)
+            {
+                ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+                int sample = first + s;
 
-            // Layer 2: max_pooling2d (MaxPooling2D), (4, 4, 4) -> (2, 2, 4)
-            Layer2Forward(ref Slot(_layer1Output, sample, 64), ref Slot(_layer2Output, sample, Layer2OutputLength));
+                // Layer 1: conv2d (Conv2D), (8, 8, 3) -> (4, 4, 4)
+                Layer1Pad(ref input, ref Slot(_layer1PaddedInput, sample, Layer1PaddedLength));
+                Layer1Forward(ref Slot(_layer1PaddedInput, sample, Layer1PaddedLength), ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
 
-            // Layer 3: flatten (Flatten), (2, 2, 4) -> (16)
-            // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
+                // Layer 2: max_pooling2d (MaxPooling2D), (4, 4, 4) -> (2, 2, 4)
+                Layer2Forward(ref Slot(_layer1Output, sample, 64), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
-            // Layer 4: dense (Dense), (16) -> (3)
-            Layer4Forward(ref Slot(_layer2Output, sample, 16), ref parameters, ref Slot(_layer4Output, sample, Layer4OutputLength));
+                // Layer 3: flatten (Flatten), (2, 2, 4) -> (16)
+                // Flatten moves nothing: channels-last memory is already in Keras' flatten order.
+
+                // Layer 4: dense (Dense), (16) -> (3)
+                Layer4Forward(ref Slot(_layer2Output, sample, 16), ref parameters, ref Slot(_layer4Output, sample, Layer4OutputLength));
+            }
         }
 
         /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>

@@ -169,7 +169,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         global::NetCompiler.NetworkGuard.CheckTokens(input, InputLength, 10000, nameof(input));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
+        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
         new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -182,14 +182,19 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         global::NetCompiler.BatchParallel.Run<int, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
     }
 
-    /// <summary>Predict's share for one worker: batch slot <paramref name="worker"/> is its scratch.</summary>
+    /// <summary>
+    /// Predict's share for one worker. Each worker owns an equal share of the batch slots as scratch and runs as many
+    /// samples at once as it has slots, so an LSTM's recurrence advances them together.
+    /// </summary>
     void global::NetCompiler.IBatchWorker<int, float>.RunRange(ref int inputs, ref float outputs, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
+        int slots = BatchSize / _workerLoss.Length;
+        for (int s = start; s < end; s += slots)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
-            new ReadOnlySpan<float>(_layer3Output, worker * OutputLength, OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
+            int count = Math.Min(slots, end - s);
+            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
@@ -234,10 +239,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<int, int>.RunRange(ref int inputs, ref int labels, int worker, int start, int end)
     {
-        for (int s = start; s < end; s++)
-        {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
-        }
+        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
@@ -345,32 +347,52 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         Load(stream);
     }
 
-    private void ForwardSample(ref int input, int sample, bool inference)
+    private void ForwardSamples(ref int inputs, int first, int count, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
-        // Layer 1: embedding (Embedding), (100) token ids -> (100, 64)
-        // Inference reads the next layer's folded table by token id instead of these rows.
-        if (!inference)
+        for (int s = 0; s < count; s++)
         {
-            Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
+
+            // Layer 1: embedding (Embedding), (100) token ids -> (100, 64)
+            // Inference reads the next layer's folded table by token id instead of these rows.
+            if (!inference)
+            {
+                Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
+            }
         }
 
         // Layer 2: lstm (LSTM), (100, 64) -> (64)
-        if (inference)
+        for (int s = 0; s < count; s++)
         {
-            Layer2FoldedProjection(ref input, ref Slot(_layer2Gates, sample, 25600));
+            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
+            if (inference)
+            {
+                Layer2FoldedProjection(ref input, ref Slot(_layer2Gates, sample, 25600));
+            }
+            else
+            {
+                Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
+            }
         }
-        else
+        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), count, from: 0, to: 100, keepGates: !inference);
+        for (int sample = first; sample < first + count; sample++)
         {
-            Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
+            _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
         }
-        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, sample, 25600), ref Slot(_layer2Cell, sample, 6400), ref Slot(_layer2Hidden, sample, 6400), count: 1, from: 0, to: 100, keepGates: !inference);
-        _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
 
-        // Layer 3: dense (Dense), (64) -> (10)
-        Layer3Forward(ref Slot(_layer2Output, sample, 64), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
-        global::NetCompiler.ActivationKernels.Softmax(_layer3Output.AsSpan(sample * Layer3OutputLength, Layer3OutputLength));
+        for (int s = 0; s < count; s++)
+        {
+            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            int sample = first + s;
+
+            // Layer 3: dense (Dense), (64) -> (10)
+            Layer3Forward(ref Slot(_layer2Output, sample, 64), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+            global::NetCompiler.ActivationKernels.Softmax(_layer3Output.AsSpan(sample * Layer3OutputLength, Layer3OutputLength));
+        }
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
