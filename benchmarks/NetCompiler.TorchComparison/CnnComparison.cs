@@ -10,11 +10,13 @@ namespace NetCompiler.TorchComparison;
 
 /// <summary>
 /// The seed CNN in NetCompiler and in TorchSharp, with the same weights and inputs: one sample, a batch of 256 for
-/// inference, one training step of 32 (forward, loss, backward, Adam). Each category's ratio is against TorchSharp.
+/// inference, one training step of 32 (forward, loss, backward, Adam). The two inference cases also run in ONNX
+/// Runtime, on the model NetCompiler exports. Each category's Ratio is against TorchSharp, and the "vs ORT" column
+/// against ONNX Runtime.
 /// </summary>
 /// <remarks>
-/// <c>Threads</c> sets both libtorch's intra-op threads (torch.set_num_threads) and NetCompiler's
-/// <c>DegreeOfParallelism</c>. Forward of one sample runs on one thread in NetCompiler whatever it is.
+/// <c>Threads</c> sets libtorch's intra-op threads (torch.set_num_threads), ORT's IntraOpNumThreads and
+/// NetCompiler's <c>DegreeOfParallelism</c>. Forward of one sample runs on one thread in NetCompiler whatever it is.
 /// </remarks>
 public class CnnComparison
 {
@@ -22,6 +24,7 @@ public class CnnComparison
     private ImagePair _pair = null!;
     private Sequential _torch = null!;
     private Adam _optimizer = null!;
+    private OrtModel<float> _ort = null!;
     private float[] _outputs = Array.Empty<float>();
 
     [ParamsSource(nameof(ThreadCounts))]
@@ -38,6 +41,10 @@ public class CnnComparison
         _torch = _pair.TorchModel;
         Agreement.RequireOutputs(nameof(BenchmarkCnn), _pair.CompareOutputs());
 
+        // Exported before any training step, so ORT holds the weights the other two start from.
+        _ort = new OrtModel<float>(_network, _network.ExportOnnx, OrtSampleShapes.Cnn, _pair.Inputs, Threads);
+        Agreement.RequireOrtOutputs(nameof(BenchmarkCnn), _ort.CompareOutputs());
+
         // Keras' Adam defaults, which BenchmarkCnn declares: learning rate 0.001, betas 0.9 and 0.999, epsilon 1e-7.
         _optimizer = optim.Adam(_torch.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
         _outputs = new float[ImagePair.Samples * BenchmarkCnn.OutputLength];
@@ -46,6 +53,7 @@ public class CnnComparison
     [GlobalCleanup]
     public void Cleanup()
     {
+        _ort.Dispose();
         _optimizer.Dispose();
         _pair.Dispose();
     }
@@ -59,6 +67,10 @@ public class CnnComparison
     [Flops(FlopCounts.Cnn)]
     public void TorchForward() => TorchInfer(_pair.TorchSample);
 
+    [Benchmark, BenchmarkCategory("CNN Forward 1")]
+    [Flops(FlopCounts.Cnn), OrtReference]
+    public void OrtForward() => _ort.Forward();
+
     [Benchmark, BenchmarkCategory("CNN Predict 256")]
     [Flops(FlopCounts.Cnn * ImagePair.Samples)]
     public void NetCompilerPredict256() => _network.Predict(_pair.Inputs, _outputs);
@@ -66,6 +78,10 @@ public class CnnComparison
     [Benchmark(Baseline = true), BenchmarkCategory("CNN Predict 256")]
     [Flops(FlopCounts.Cnn * ImagePair.Samples)]
     public void TorchPredict256() => TorchInfer(_pair.TorchInputs);
+
+    [Benchmark, BenchmarkCategory("CNN Predict 256")]
+    [Flops(FlopCounts.Cnn * ImagePair.Samples), OrtReference]
+    public void OrtPredict256() => _ort.Predict();
 
     [Benchmark, BenchmarkCategory("CNN TrainBatch 32")]
     public float NetCompilerTrainBatch32() =>

@@ -12,11 +12,12 @@ namespace NetCompiler.TorchComparison;
 
 /// <summary>
 /// The settings every comparison shares: allocations measured, results grouped by category (one library against
-/// the other), GFLOP/s and % of peak columns, and the build step that lets the TorchSharp shim load.
+/// the others), a column against ONNX Runtime next to the Ratio against TorchSharp, GFLOP/s and % of peak columns,
+/// and the build step that lets the TorchSharp shim load.
 /// </summary>
 internal static class ComparisonConfig
 {
-    /// <summary>1, and all cores when there are several: the libtorch thread counts each comparison runs at.</summary>
+    /// <summary>1, and all cores when there are several: the thread counts each comparison runs at.</summary>
     public static IEnumerable<int> ThreadCounts => new[] { 1, Environment.ProcessorCount }.Distinct();
 
     public static IConfig Create()
@@ -36,7 +37,8 @@ internal static class ComparisonConfig
             // The minimum and median next to the mean: on a busy machine the fastest iteration is the one least
             // disturbed by other processes.
             .AddColumn(StatisticColumn.Median, StatisticColumn.Min)
-            .AddColumn(CategoriesColumn.Default, GflopsColumn.Instance, PercentOfPeakColumn.Instance)
+            .AddColumn(CategoriesColumn.Default, VsOrtColumn.Instance)
+            .AddColumn(GflopsColumn.Instance, PercentOfPeakColumn.Instance)
             .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)
             // One table for all classes, so that % of peak can use the FMA microkernel's result.
             .WithOption(ConfigOptions.JoinSummary, true)

@@ -11,8 +11,9 @@ namespace NetCompiler.TorchComparison;
 
 /// <summary>
 /// The text LSTM in NetCompiler and in TorchSharp, with the same weights and tokens: one sequence of 100 tokens,
-/// 256 sequences for inference, one training step of 32 (forward, loss, backward, per-tensor clipping, Adam).
-/// Each category's ratio is against TorchSharp; <c>Threads</c> is as in <see cref="CnnComparison"/>.
+/// 256 sequences for inference, one training step of 32 (forward, loss, backward, per-tensor clipping, Adam). The
+/// two inference cases also run in ONNX Runtime, on the model NetCompiler exports. Each category's Ratio is against
+/// TorchSharp and "vs ORT" against ONNX Runtime; <c>Threads</c> is as in <see cref="CnnComparison"/>.
 /// </summary>
 public class LstmComparison
 {
@@ -20,6 +21,7 @@ public class LstmComparison
     private SequencePair _pair = null!;
     private TorchTextClassifier _torch = null!;
     private Adam _optimizer = null!;
+    private OrtModel<int> _ort = null!;
     private Parameter[][] _clipGroups = Array.Empty<Parameter[]>();
     private float[] _outputs = Array.Empty<float>();
 
@@ -37,6 +39,10 @@ public class LstmComparison
         _torch = _pair.TorchModel;
         Agreement.RequireOutputs(nameof(BenchmarkTextClassifier), _pair.CompareOutputs());
 
+        // Exported before any training step, so ORT holds the weights the other two start from.
+        _ort = new OrtModel<int>(_network, _network.ExportOnnx, OrtSampleShapes.Lstm, _pair.Tokens, Threads);
+        Agreement.RequireOrtOutputs(nameof(BenchmarkTextClassifier), _ort.CompareOutputs());
+
         // Keras' Adam defaults (epsilon 1e-7), as BenchmarkTextClassifier declares. Its ClipNorm = 1 clips each
         // gradient tensor on its own, so each PyTorch parameter is clipped as a group of one.
         _optimizer = optim.Adam(_torch.parameters(), lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7);
@@ -47,6 +53,7 @@ public class LstmComparison
     [GlobalCleanup]
     public void Cleanup()
     {
+        _ort.Dispose();
         _optimizer.Dispose();
         _pair.Dispose();
     }
@@ -60,6 +67,10 @@ public class LstmComparison
     [Flops(FlopCounts.Lstm)]
     public void TorchForward() => TorchInfer(_pair.TorchSample);
 
+    [Benchmark, BenchmarkCategory("LSTM Forward 1")]
+    [Flops(FlopCounts.Lstm), OrtReference]
+    public void OrtForward() => _ort.Forward();
+
     [Benchmark, BenchmarkCategory("LSTM Predict 256")]
     [Flops(FlopCounts.Lstm * SequencePair.Samples)]
     public void NetCompilerPredict256() => _network.Predict(_pair.Tokens, _outputs);
@@ -67,6 +78,10 @@ public class LstmComparison
     [Benchmark(Baseline = true), BenchmarkCategory("LSTM Predict 256")]
     [Flops(FlopCounts.Lstm * SequencePair.Samples)]
     public void TorchPredict256() => TorchInfer(_pair.TorchTokens);
+
+    [Benchmark, BenchmarkCategory("LSTM Predict 256")]
+    [Flops(FlopCounts.Lstm * SequencePair.Samples), OrtReference]
+    public void OrtPredict256() => _ort.Predict();
 
     [Benchmark, BenchmarkCategory("LSTM TrainBatch 32")]
     public float NetCompilerTrainBatch32() => _network.TrainBatch(

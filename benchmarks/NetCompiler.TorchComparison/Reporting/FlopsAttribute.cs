@@ -15,3 +15,10 @@ internal sealed class FlopsAttribute(double perCall) : Attribute
 /// <summary>Marks the microkernels whose best GFLOP/s is taken as one core's peak by <see cref="PercentOfPeakColumn"/>.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 internal sealed class PeakReferenceAttribute : Attribute;
+
+/// <summary>
+/// Marks the ONNX Runtime case of a category, against which <see cref="VsOrtColumn"/> sets every other case of that
+/// category.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class OrtReferenceAttribute : Attribute;
