@@ -136,6 +136,8 @@ public sealed partial class NetworkGenerator
                     }
                 }
 
+                EmitStateUpdates(w, l, samples, gateStride, stateStride);
+
                 if (l.Masked)
                 {
                     w.WriteLine();
@@ -166,12 +168,9 @@ public sealed partial class NetworkGenerator
         {
             int u = l.Units, g4 = l.Gates;
             const string gateLetters = "ifco";
-            const string math = "global::NetCompiler.GateMath";
             string Acc(int s, int gate, int k) => $"a{s}{gateLetters[gate]}{k}";
             string GateIndex(int s, int gate, int offset) =>
                 Plus(s == 0 ? "g" : $"{s * gateStride} + g", (gate * u + offset).ToString(Invariant));
-            string StateIndex(int s, string step, int offset) =>
-                Plus(s == 0 ? step : $"{s * stateStride} + {step}", offset.ToString(Invariant));
 
             for (int s = 0; s < samples; s++)
             {
@@ -187,11 +186,16 @@ public sealed partial class NetworkGenerator
 
             var flavors = block.Select(b => b.Flavor).Distinct().ToList();
             using (w.Block("if (t > 0)"))
-            using (w.Block($"for (int r = 0; r < {u}; r++)"))
+            using (w.Block($"for (int sweep = 0; sweep < {u}; sweep++)"))
             {
+                // U (4U² floats) is often larger than the L1 cache. Odd steps read its rows backwards, so each step
+                // starts on the rows the step before read last, which are still cached.
+                w.WriteLine($"int r = (t & 1) == 0 ? sweep : {u - 1} - sweep;");
+                w.WriteLine($"ref float row = ref Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4});");
                 for (int s = 0; s < samples; s++)
                 {
-                    w.WriteLine($"float m{s} = Unsafe.Add(ref hidden, {StateIndex(s, $"h - {u} + r", 0)});");
+                    string previous = s == 0 ? $"h - {u} + r" : $"{s * stateStride} + h - {u} + r";
+                    w.WriteLine($"float m{s} = Unsafe.Add(ref hidden, {previous});");
                     foreach (VectorFlavor f in flavors)
                     {
                         w.WriteLine($"var m{s}x{f.Suffix} = {f.Broadcast($"m{s}")};");
@@ -204,7 +208,7 @@ public sealed partial class NetworkGenerator
                     {
                         (int offset, VectorFlavor f) = block[k];
                         string row = $"row{gateLetters[gate]}{k}";
-                        w.WriteLine($"var {row} = {f.Load("parameters", $"{n.RecurrentOffset} + r * {g4} + {gate * u + offset}")};");
+                        w.WriteLine($"var {row} = {f.Load("row", (gate * u + offset).ToString(Invariant))};");
                         for (int s = 0; s < samples; s++)
                         {
                             w.WriteLine($"{Acc(s, gate, k)} = {f.MultiplyAdd($"m{s}x{f.Suffix}", row, Acc(s, gate, k))};");
@@ -213,70 +217,49 @@ public sealed partial class NetworkGenerator
                 }
             }
 
-            w.WriteLine();
-            w.WriteLine("// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).");
+            // The activations run in GateMath.UpdateState once the step's gates are complete: kept here, their
+            // constants would take the registers the accumulators need.
             for (int s = 0; s < samples; s++)
             {
-                for (int k = 0; k < block.Count; k++)
+                for (int gate = 0; gate < 4; gate++)
                 {
-                    (int offset, VectorFlavor f) = block[k];
-                    string i = Acc(s, 0, k), fg = Acc(s, 1, k), c = Acc(s, 2, k), o = Acc(s, 3, k);
-                    w.WriteLine($"{i} = {math}.Sigmoid({i});");
-                    w.WriteLine($"{fg} = {math}.Sigmoid({fg});");
-                    w.WriteLine($"{c} = {math}.Tanh({c});");
-                    w.WriteLine($"{o} = {math}.Sigmoid({o});");
-                    using (w.Block("if (keepGates)"))
+                    for (int k = 0; k < block.Count; k++)
                     {
-                        for (int gate = 0; gate < 4; gate++)
-                        {
-                            w.WriteLine(f.Store(Acc(s, gate, k), "gates", GateIndex(s, gate, offset)));
-                        }
+                        (int offset, VectorFlavor f) = block[k];
+                        w.WriteLine(f.Store(Acc(s, gate, k), "gates", GateIndex(s, gate, offset)));
                     }
-
-                    string zero = f.IsScalar ? "0f" : $"{f.Name}.Create(0f)";
-                    string previous = $"t > 0 ? {f.Load("cell", StateIndex(s, $"h - {u}", offset))} : {zero}";
-                    w.WriteLine($"var c{s}x{k} = {f.MultiplyAdd(fg, $"({previous})", $"{i} * {c}")};");
-                    w.WriteLine(f.Store($"c{s}x{k}", "cell", StateIndex(s, "h", offset)));
-                    w.WriteLine(f.Store($"{o} * {math}.Tanh(c{s}x{k})", "hidden", StateIndex(s, "h", offset)));
                 }
             }
         }
 
-        /// <summary>The reference step of one sample: gate by gate, no reassociation.</summary>
+        /// <summary>The reference step of one sample: each gate column's sum in order, no reassociation.</summary>
         private static void EmitScalarRecurrenceStep(SourceWriter w, LstmLayerSpec l, LayerNames n)
         {
             int u = l.Units, g4 = l.Gates;
-            using (w.Block($"for (int k = 0; k < {u}; k++)"))
+            using (w.Block($"for (int j = 0; t > 0 && j < {g4}; j++)"))
             {
-                w.WriteLine("float i = Unsafe.Add(ref gates, g + k);");
-                w.WriteLine($"float f = Unsafe.Add(ref gates, g + {u} + k);");
-                w.WriteLine($"float c = Unsafe.Add(ref gates, g + {2 * u} + k);");
-                w.WriteLine($"float o = Unsafe.Add(ref gates, g + {3 * u} + k);");
-                using (w.Block($"for (int r = 0; t > 0 && r < {u}; r++)"))
+                w.WriteLine("float acc = Unsafe.Add(ref gates, g + j);");
+                using (w.Block($"for (int r = 0; r < {u}; r++)"))
                 {
-                    w.WriteLine($"float m = Unsafe.Add(ref hidden, h - {u} + r);");
-                    w.WriteLine($"ref float row = ref Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4} + k);");
-                    w.WriteLine("i += m * row;");
-                    w.WriteLine($"f += m * Unsafe.Add(ref row, {u});");
-                    w.WriteLine($"c += m * Unsafe.Add(ref row, {2 * u});");
-                    w.WriteLine($"o += m * Unsafe.Add(ref row, {3 * u});");
+                    w.WriteLine($"acc += Unsafe.Add(ref hidden, h - {u} + r) * Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4} + j);");
                 }
 
-                w.WriteLine("i = global::NetCompiler.GateMath.Sigmoid(i);");
-                w.WriteLine("f = global::NetCompiler.GateMath.Sigmoid(f);");
-                w.WriteLine("c = global::NetCompiler.GateMath.Tanh(c);");
-                w.WriteLine("o = global::NetCompiler.GateMath.Sigmoid(o);");
-                using (w.Block("if (keepGates)"))
-                {
-                    w.WriteLine("Unsafe.Add(ref gates, g + k) = i;");
-                    w.WriteLine($"Unsafe.Add(ref gates, g + {u} + k) = f;");
-                    w.WriteLine($"Unsafe.Add(ref gates, g + {2 * u} + k) = c;");
-                    w.WriteLine($"Unsafe.Add(ref gates, g + {3 * u} + k) = o;");
-                }
+                w.WriteLine("Unsafe.Add(ref gates, g + j) = acc;");
+            }
+        }
 
-                w.WriteLine($"float state = f * (t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f) + i * c;");
-                w.WriteLine("Unsafe.Add(ref cell, h + k) = state;");
-                w.WriteLine("Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);");
+        /// <summary>The activations and the new c and h of every sample of a tile, after its gates are summed.</summary>
+        private static void EmitStateUpdates(SourceWriter w, LstmLayerSpec l, int samples, int gateStride, int stateStride)
+        {
+            int u = l.Units;
+            w.WriteLine($"int previous = t > 0 ? h - {u} : h;");
+            for (int s = 0; s < samples; s++)
+            {
+                string gate = s == 0 ? "g" : $"{s * gateStride} + g";
+                string state = s == 0 ? "h" : $"{s * stateStride} + h";
+                string previous = s == 0 ? "previous" : $"{s * stateStride} + previous";
+                w.WriteLine($"global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, {gate}), ref Unsafe.Add(ref cell, {previous}), " +
+                    $"ref Unsafe.Add(ref cell, {state}), ref Unsafe.Add(ref hidden, {state}), {u}, first: t == 0, keepGates);");
             }
         }
 

@@ -158,4 +158,122 @@ public static class GateMath
         Vector128<int> exponent = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23);
         return p * exponent.AsSingle();
     }
+
+    /// <summary>
+    /// One LSTM step's state update for one sample, from the pre-activation gates (4U floats, Keras order i, f, c, o):
+    /// i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c). With <paramref name="keepGates"/> the
+    /// activations replace the pre-activations, for backpropagation. <paramref name="first"/> means c(t-1) = 0, and
+    /// <paramref name="previousCell"/> is not read.
+    /// </summary>
+    public static void UpdateState(ref float gates, ref float previousCell, ref float cell, ref float hidden, int units,
+        bool first, bool keepGates)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k + 16 <= units; k += 16)
+            {
+                UpdateState512(ref gates, ref previousCell, ref cell, ref hidden, units, k, first, keepGates);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k + 8 <= units; k += 8)
+            {
+                UpdateState256(ref gates, ref previousCell, ref cell, ref hidden, units, k, first, keepGates);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 4 <= units; k += 4)
+            {
+                UpdateState128(ref gates, ref previousCell, ref cell, ref hidden, units, k, first, keepGates);
+            }
+        }
+
+        for (; k < units; k++)
+        {
+            float input = Sigmoid(Unsafe.Add(ref gates, k));
+            float forget = Sigmoid(Unsafe.Add(ref gates, units + k));
+            float candidate = Tanh(Unsafe.Add(ref gates, 2 * units + k));
+            float output = Sigmoid(Unsafe.Add(ref gates, 3 * units + k));
+            if (keepGates)
+            {
+                Unsafe.Add(ref gates, k) = input;
+                Unsafe.Add(ref gates, units + k) = forget;
+                Unsafe.Add(ref gates, 2 * units + k) = candidate;
+                Unsafe.Add(ref gates, 3 * units + k) = output;
+            }
+
+            float state = forget * (first ? 0f : Unsafe.Add(ref previousCell, k)) + input * candidate;
+            Unsafe.Add(ref cell, k) = state;
+            Unsafe.Add(ref hidden, k) = output * Tanh(state);
+        }
+    }
+
+    // Not inlined into UpdateState: each width gets the JIT's whole inlining budget for exp, sigmoid and tanh.
+    private static void UpdateState512(ref float gates, ref float previousCell, ref float cell, ref float hidden, int units, int k,
+        bool first, bool keepGates)
+    {
+        Vector512<float> input = Sigmoid(Vector512.LoadUnsafe(ref gates, (nuint)k));
+        Vector512<float> forget = Sigmoid(Vector512.LoadUnsafe(ref gates, (nuint)(units + k)));
+        Vector512<float> candidate = Tanh(Vector512.LoadUnsafe(ref gates, (nuint)(2 * units + k)));
+        Vector512<float> output = Sigmoid(Vector512.LoadUnsafe(ref gates, (nuint)(3 * units + k)));
+        if (keepGates)
+        {
+            input.StoreUnsafe(ref gates, (nuint)k);
+            forget.StoreUnsafe(ref gates, (nuint)(units + k));
+            candidate.StoreUnsafe(ref gates, (nuint)(2 * units + k));
+            output.StoreUnsafe(ref gates, (nuint)(3 * units + k));
+        }
+
+        Vector512<float> previous = first ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector512<float> state = Vector512.MultiplyAddEstimate(forget, previous, input * candidate);
+        state.StoreUnsafe(ref cell, (nuint)k);
+        (output * Tanh(state)).StoreUnsafe(ref hidden, (nuint)k);
+    }
+
+    private static void UpdateState256(ref float gates, ref float previousCell, ref float cell, ref float hidden, int units, int k,
+        bool first, bool keepGates)
+    {
+        Vector256<float> input = Sigmoid(Vector256.LoadUnsafe(ref gates, (nuint)k));
+        Vector256<float> forget = Sigmoid(Vector256.LoadUnsafe(ref gates, (nuint)(units + k)));
+        Vector256<float> candidate = Tanh(Vector256.LoadUnsafe(ref gates, (nuint)(2 * units + k)));
+        Vector256<float> output = Sigmoid(Vector256.LoadUnsafe(ref gates, (nuint)(3 * units + k)));
+        if (keepGates)
+        {
+            input.StoreUnsafe(ref gates, (nuint)k);
+            forget.StoreUnsafe(ref gates, (nuint)(units + k));
+            candidate.StoreUnsafe(ref gates, (nuint)(2 * units + k));
+            output.StoreUnsafe(ref gates, (nuint)(3 * units + k));
+        }
+
+        Vector256<float> previous = first ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector256<float> state = Vector256.MultiplyAddEstimate(forget, previous, input * candidate);
+        state.StoreUnsafe(ref cell, (nuint)k);
+        (output * Tanh(state)).StoreUnsafe(ref hidden, (nuint)k);
+    }
+
+    private static void UpdateState128(ref float gates, ref float previousCell, ref float cell, ref float hidden, int units, int k,
+        bool first, bool keepGates)
+    {
+        Vector128<float> input = Sigmoid(Vector128.LoadUnsafe(ref gates, (nuint)k));
+        Vector128<float> forget = Sigmoid(Vector128.LoadUnsafe(ref gates, (nuint)(units + k)));
+        Vector128<float> candidate = Tanh(Vector128.LoadUnsafe(ref gates, (nuint)(2 * units + k)));
+        Vector128<float> output = Sigmoid(Vector128.LoadUnsafe(ref gates, (nuint)(3 * units + k)));
+        if (keepGates)
+        {
+            input.StoreUnsafe(ref gates, (nuint)k);
+            forget.StoreUnsafe(ref gates, (nuint)(units + k));
+            candidate.StoreUnsafe(ref gates, (nuint)(2 * units + k));
+            output.StoreUnsafe(ref gates, (nuint)(3 * units + k));
+        }
+
+        Vector128<float> previous = first ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector128<float> state = Vector128.MultiplyAddEstimate(forget, previous, input * candidate);
+        state.StoreUnsafe(ref cell, (nuint)k);
+        (output * Tanh(state)).StoreUnsafe(ref hidden, (nuint)k);
+    }
 }

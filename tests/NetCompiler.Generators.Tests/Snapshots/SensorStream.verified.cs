@@ -668,8 +668,10 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a3o0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 24));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
@@ -678,87 +680,50 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         var m2x8 = V256.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 480 + h - 8 + r);
                         var m3x8 = V256.Create(m3);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
                         a2i0 = V256.MultiplyAddEstimate(m2x8, rowi0, a2i0);
                         a3i0 = V256.MultiplyAddEstimate(m3x8, rowi0, a3i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
                         a2f0 = V256.MultiplyAddEstimate(m2x8, rowf0, a2f0);
                         a3f0 = V256.MultiplyAddEstimate(m3x8, rowf0, a3f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
                         a2c0 = V256.MultiplyAddEstimate(m2x8, rowc0, a2c0);
                         a3c0 = V256.MultiplyAddEstimate(m3x8, rowc0, a3c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                         a2o0 = V256.MultiplyAddEstimate(m2x8, rowo0, a2o0);
                         a3o0 = V256.MultiplyAddEstimate(m3x8, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
-                    V256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
-                    V256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
-                    V256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
-                }
-                var c2x0 = V256.MultiplyAddEstimate(a2f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(320 + h - 8)) : V256.Create(0f)), a2i0 * a2c0);
-                V256.StoreUnsafe(c2x0, ref cell, (nuint)(320 + h));
-                V256.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(320 + h));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
-                    V256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
-                    V256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
-                    V256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
-                }
-                var c3x0 = V256.MultiplyAddEstimate(a3f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(480 + h - 8)) : V256.Create(0f)), a3i0 * a3c0);
-                V256.StoreUnsafe(c3x0, ref cell, (nuint)(480 + h));
-                V256.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(480 + h));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                V256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
+                V256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
+                V256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
+                V256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
+                V256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
+                V256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
+                V256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
+                V256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 1280 + g), ref Unsafe.Add(ref cell, 320 + previous), ref Unsafe.Add(ref cell, 320 + h), ref Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 1920 + g), ref Unsafe.Add(ref cell, 480 + previous), ref Unsafe.Add(ref cell, 480 + h), ref Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -777,37 +742,29 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -830,57 +787,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -899,37 +839,29 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 8)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -952,56 +884,36 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 8)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
             }
             // units 4 to 7
             {
@@ -1015,57 +927,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 28));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 4));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 12));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 20));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(20));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 28));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(28));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8 + 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 4));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 4));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 8 + 4)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(160 + h + 4));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(160 + h + 4));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1088,59 +983,41 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 8; r++)
+                    for (int sweep = 0; sweep < 8; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 7 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
                         float m0 = Unsafe.Add(ref hidden, h - 8 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 4));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 8));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 12));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 16));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(16));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 20));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(20));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 24));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(24));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1RecurrentOffset + r * 32 + 28));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(28));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 8 + 4)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 4));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 4));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1151,36 +1028,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
-            for (int k = 0; k < 8; k++)
+            for (int j = 0; t > 0 && j < 32; j++)
             {
-                float i = Unsafe.Add(ref gates, g + k);
-                float f = Unsafe.Add(ref gates, g + 8 + k);
-                float c = Unsafe.Add(ref gates, g + 16 + k);
-                float o = Unsafe.Add(ref gates, g + 24 + k);
-                for (int r = 0; t > 0 && r < 8; r++)
+                float acc = Unsafe.Add(ref gates, g + j);
+                for (int r = 0; r < 8; r++)
                 {
-                    float m = Unsafe.Add(ref hidden, h - 8 + r);
-                    ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + k);
-                    i += m * row;
-                    f += m * Unsafe.Add(ref row, 8);
-                    c += m * Unsafe.Add(ref row, 16);
-                    o += m * Unsafe.Add(ref row, 24);
+                    acc += Unsafe.Add(ref hidden, h - 8 + r) * Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
                 }
-                i = global::NetCompiler.GateMath.Sigmoid(i);
-                f = global::NetCompiler.GateMath.Sigmoid(f);
-                c = global::NetCompiler.GateMath.Tanh(c);
-                o = global::NetCompiler.GateMath.Sigmoid(o);
-                if (keepGates)
-                {
-                    Unsafe.Add(ref gates, g + k) = i;
-                    Unsafe.Add(ref gates, g + 8 + k) = f;
-                    Unsafe.Add(ref gates, g + 16 + k) = c;
-                    Unsafe.Add(ref gates, g + 24 + k) = o;
-                }
-                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 8 + k) : 0f) + i * c;
-                Unsafe.Add(ref cell, h + k) = state;
-                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
+                Unsafe.Add(ref gates, g + j) = acc;
             }
+            int previous = t > 0 ? h - 8 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1992,8 +1850,10 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a3o0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
@@ -2002,87 +1862,50 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         var m2x4 = V128.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 240 + h - 4 + r);
                         var m3x4 = V128.Create(m3);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
                         a2i0 = V128.MultiplyAddEstimate(m2x4, rowi0, a2i0);
                         a3i0 = V128.MultiplyAddEstimate(m3x4, rowi0, a3i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
                         a2f0 = V128.MultiplyAddEstimate(m2x4, rowf0, a2f0);
                         a3f0 = V128.MultiplyAddEstimate(m3x4, rowf0, a3f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
                         a2c0 = V128.MultiplyAddEstimate(m2x4, rowc0, a2c0);
                         a3c0 = V128.MultiplyAddEstimate(m3x4, rowc0, a3c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                         a2o0 = V128.MultiplyAddEstimate(m2x4, rowo0, a2o0);
                         a3o0 = V128.MultiplyAddEstimate(m3x4, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
-                    V128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
-                    V128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
-                    V128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
-                }
-                var c2x0 = V128.MultiplyAddEstimate(a2f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(160 + h - 4)) : V128.Create(0f)), a2i0 * a2c0);
-                V128.StoreUnsafe(c2x0, ref cell, (nuint)(160 + h));
-                V128.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(160 + h));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
-                    V128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
-                    V128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
-                    V128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
-                }
-                var c3x0 = V128.MultiplyAddEstimate(a3f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(240 + h - 4)) : V128.Create(0f)), a3i0 * a3c0);
-                V128.StoreUnsafe(c3x0, ref cell, (nuint)(240 + h));
-                V128.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(240 + h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                V128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
+                V128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
+                V128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
+                V128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
+                V128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
+                V128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
+                V128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
+                V128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 960 + g), ref Unsafe.Add(ref cell, 240 + previous), ref Unsafe.Add(ref cell, 240 + h), ref Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2101,37 +1924,29 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2154,57 +1969,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2223,37 +2021,29 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2276,57 +2066,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(80 + h - 4)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(80 + h));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(80 + h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2345,37 +2118,29 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 4; r++)
+                    for (int sweep = 0; sweep < 4; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 3 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
                         float m0 = Unsafe.Add(ref hidden, h - 4 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 4));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 8));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 16 + 12));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2386,36 +2151,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
-            for (int k = 0; k < 4; k++)
+            for (int j = 0; t > 0 && j < 16; j++)
             {
-                float i = Unsafe.Add(ref gates, g + k);
-                float f = Unsafe.Add(ref gates, g + 4 + k);
-                float c = Unsafe.Add(ref gates, g + 8 + k);
-                float o = Unsafe.Add(ref gates, g + 12 + k);
-                for (int r = 0; t > 0 && r < 4; r++)
+                float acc = Unsafe.Add(ref gates, g + j);
+                for (int r = 0; r < 4; r++)
                 {
-                    float m = Unsafe.Add(ref hidden, h - 4 + r);
-                    ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + k);
-                    i += m * row;
-                    f += m * Unsafe.Add(ref row, 4);
-                    c += m * Unsafe.Add(ref row, 8);
-                    o += m * Unsafe.Add(ref row, 12);
+                    acc += Unsafe.Add(ref hidden, h - 4 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
                 }
-                i = global::NetCompiler.GateMath.Sigmoid(i);
-                f = global::NetCompiler.GateMath.Sigmoid(f);
-                c = global::NetCompiler.GateMath.Tanh(c);
-                o = global::NetCompiler.GateMath.Sigmoid(o);
-                if (keepGates)
-                {
-                    Unsafe.Add(ref gates, g + k) = i;
-                    Unsafe.Add(ref gates, g + 4 + k) = f;
-                    Unsafe.Add(ref gates, g + 8 + k) = c;
-                    Unsafe.Add(ref gates, g + 12 + k) = o;
-                }
-                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 4 + k) : 0f) + i * c;
-                Unsafe.Add(ref cell, h + k) = state;
-                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
+                Unsafe.Add(ref gates, g + j) = acc;
             }
+            int previous = t > 0 ? h - 4 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 

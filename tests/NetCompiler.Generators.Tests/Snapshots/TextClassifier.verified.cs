@@ -697,8 +697,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 192));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x16 = V512.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
@@ -707,86 +709,44 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         var m2x16 = V512.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
                         var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
                         a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
                         a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
                         a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
                         a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
                         a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
                         a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
                         a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
                         a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
                         a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
                         a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
                         a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
                         a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64)) : V512.Create(0f)), a0i0 * a0c0);
-                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
-                }
-                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V512.Create(0f)), a1i0 * a1c0);
-                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
-                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
-                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
-                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
-                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
-                }
-                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64)) : V512.Create(0f)), a2i0 * a2c0);
-                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h));
-                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
-                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
-                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
-                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
-                }
-                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64)) : V512.Create(0f)), a3i0 * a3c0);
-                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h));
-                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h));
+                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
+                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
+                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
+                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
+                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
+                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
+                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
+                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
             }
             // units 16 to 31
             {
@@ -808,8 +768,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 208));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x16 = V512.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
@@ -818,86 +780,44 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         var m2x16 = V512.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
                         var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
                         a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
                         a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
                         a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(80));
                         a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
                         a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
                         a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
                         a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(144));
                         a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
                         a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
                         a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
                         a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(208));
                         a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
                         a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
                         a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
                         a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                }
-                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V512.Create(0f)), a0i0 * a0c0);
-                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
-                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
-                }
-                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V512.Create(0f)), a1i0 * a1c0);
-                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
-                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
-                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
-                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
-                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
-                }
-                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 16)) : V512.Create(0f)), a2i0 * a2c0);
-                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 16));
-                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 16));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
-                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
-                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
-                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
-                }
-                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 16)) : V512.Create(0f)), a3i0 * a3c0);
-                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 16));
-                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 16));
+                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
+                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
+                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
+                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
+                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
+                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
+                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
+                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
             }
             // units 32 to 47
             {
@@ -919,8 +839,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 224));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x16 = V512.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
@@ -929,86 +851,44 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         var m2x16 = V512.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
                         var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
                         a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
                         a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
                         a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(96));
                         a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
                         a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
                         a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
                         a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(160));
                         a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
                         a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
                         a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
                         a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(224));
                         a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
                         a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
                         a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
                         a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                }
-                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V512.Create(0f)), a0i0 * a0c0);
-                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
-                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
-                }
-                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V512.Create(0f)), a1i0 * a1c0);
-                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
-                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
-                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
-                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
-                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
-                }
-                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 32)) : V512.Create(0f)), a2i0 * a2c0);
-                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 32));
-                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 32));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
-                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
-                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
-                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
-                }
-                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 32)) : V512.Create(0f)), a3i0 * a3c0);
-                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 32));
-                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 32));
+                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
+                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
+                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
+                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
+                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
+                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
+                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
+                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
             }
             // units 48 to 63
             {
@@ -1030,8 +910,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 240));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x16 = V512.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
@@ -1040,87 +922,50 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         var m2x16 = V512.Create(m2);
                         float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
                         var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
                         a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
                         a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
                         a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(112));
                         a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
                         a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
                         a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
                         a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(176));
                         a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
                         a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
                         a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
                         a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(240));
                         a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
                         a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
                         a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
                         a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                }
-                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V512.Create(0f)), a0i0 * a0c0);
-                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
-                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                    V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                    V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                    V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
-                }
-                var c1x0 = V512.MultiplyAddEstimate(a1f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V512.Create(0f)), a1i0 * a1c0);
-                V512.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
-                V512.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
-                a2i0 = global::NetCompiler.GateMath.Sigmoid(a2i0);
-                a2f0 = global::NetCompiler.GateMath.Sigmoid(a2f0);
-                a2c0 = global::NetCompiler.GateMath.Tanh(a2c0);
-                a2o0 = global::NetCompiler.GateMath.Sigmoid(a2o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
-                    V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
-                    V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
-                    V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
-                }
-                var c2x0 = V512.MultiplyAddEstimate(a2f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(12800 + h - 64 + 48)) : V512.Create(0f)), a2i0 * a2c0);
-                V512.StoreUnsafe(c2x0, ref cell, (nuint)(12800 + h + 48));
-                V512.StoreUnsafe(a2o0 * global::NetCompiler.GateMath.Tanh(c2x0), ref hidden, (nuint)(12800 + h + 48));
-                a3i0 = global::NetCompiler.GateMath.Sigmoid(a3i0);
-                a3f0 = global::NetCompiler.GateMath.Sigmoid(a3f0);
-                a3c0 = global::NetCompiler.GateMath.Tanh(a3c0);
-                a3o0 = global::NetCompiler.GateMath.Sigmoid(a3o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
-                    V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
-                    V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
-                    V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
-                }
-                var c3x0 = V512.MultiplyAddEstimate(a3f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(19200 + h - 64 + 48)) : V512.Create(0f)), a3i0 * a3c0);
-                V512.StoreUnsafe(c3x0, ref cell, (nuint)(19200 + h + 48));
-                V512.StoreUnsafe(a3o0 * global::NetCompiler.GateMath.Tanh(c3x0), ref hidden, (nuint)(19200 + h + 48));
+                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
+                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
+                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
+                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
+                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
+                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
+                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
+                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 51200 + g), ref Unsafe.Add(ref cell, 12800 + previous), ref Unsafe.Add(ref cell, 12800 + h), ref Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 76800 + g), ref Unsafe.Add(ref cell, 19200 + previous), ref Unsafe.Add(ref cell, 19200 + h), ref Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1151,103 +996,65 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o3 = V512.LoadUnsafe(ref gates, (nuint)(g + 240));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x16 = V512.Create(m0);
-                        var rowi0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        var rowi1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi1 = V512.LoadUnsafe(ref row, (nuint)(16));
                         a0i1 = V512.MultiplyAddEstimate(m0x16, rowi1, a0i1);
-                        var rowi2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi2 = V512.LoadUnsafe(ref row, (nuint)(32));
                         a0i2 = V512.MultiplyAddEstimate(m0x16, rowi2, a0i2);
-                        var rowi3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi3 = V512.LoadUnsafe(ref row, (nuint)(48));
                         a0i3 = V512.MultiplyAddEstimate(m0x16, rowi3, a0i3);
-                        var rowf0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        var rowf1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf1 = V512.LoadUnsafe(ref row, (nuint)(80));
                         a0f1 = V512.MultiplyAddEstimate(m0x16, rowf1, a0f1);
-                        var rowf2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf2 = V512.LoadUnsafe(ref row, (nuint)(96));
                         a0f2 = V512.MultiplyAddEstimate(m0x16, rowf2, a0f2);
-                        var rowf3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf3 = V512.LoadUnsafe(ref row, (nuint)(112));
                         a0f3 = V512.MultiplyAddEstimate(m0x16, rowf3, a0f3);
-                        var rowc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        var rowc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc1 = V512.LoadUnsafe(ref row, (nuint)(144));
                         a0c1 = V512.MultiplyAddEstimate(m0x16, rowc1, a0c1);
-                        var rowc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc2 = V512.LoadUnsafe(ref row, (nuint)(160));
                         a0c2 = V512.MultiplyAddEstimate(m0x16, rowc2, a0c2);
-                        var rowc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc3 = V512.LoadUnsafe(ref row, (nuint)(176));
                         a0c3 = V512.MultiplyAddEstimate(m0x16, rowc3, a0c3);
-                        var rowo0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        var rowo1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo1 = V512.LoadUnsafe(ref row, (nuint)(208));
                         a0o1 = V512.MultiplyAddEstimate(m0x16, rowo1, a0o1);
-                        var rowo2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo2 = V512.LoadUnsafe(ref row, (nuint)(224));
                         a0o2 = V512.MultiplyAddEstimate(m0x16, rowo2, a0o2);
-                        var rowo3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo3 = V512.LoadUnsafe(ref row, (nuint)(240));
                         a0o3 = V512.MultiplyAddEstimate(m0x16, rowo3, a0o3);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V512.MultiplyAddEstimate(a0f0, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64)) : V512.Create(0f)), a0i0 * a0c0);
-                V512.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V512.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
-                    V512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
-                    V512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
-                    V512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
-                }
-                var c0x1 = V512.MultiplyAddEstimate(a0f1, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V512.Create(0f)), a0i1 * a0c1);
-                V512.StoreUnsafe(c0x1, ref cell, (nuint)(h + 16));
-                V512.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 16));
-                a0i2 = global::NetCompiler.GateMath.Sigmoid(a0i2);
-                a0f2 = global::NetCompiler.GateMath.Sigmoid(a0f2);
-                a0c2 = global::NetCompiler.GateMath.Tanh(a0c2);
-                a0o2 = global::NetCompiler.GateMath.Sigmoid(a0o2);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
-                    V512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
-                    V512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
-                    V512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
-                }
-                var c0x2 = V512.MultiplyAddEstimate(a0f2, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V512.Create(0f)), a0i2 * a0c2);
-                V512.StoreUnsafe(c0x2, ref cell, (nuint)(h + 32));
-                V512.StoreUnsafe(a0o2 * global::NetCompiler.GateMath.Tanh(c0x2), ref hidden, (nuint)(h + 32));
-                a0i3 = global::NetCompiler.GateMath.Sigmoid(a0i3);
-                a0f3 = global::NetCompiler.GateMath.Sigmoid(a0f3);
-                a0c3 = global::NetCompiler.GateMath.Tanh(a0c3);
-                a0o3 = global::NetCompiler.GateMath.Sigmoid(a0o3);
-                if (keepGates)
-                {
-                    V512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
-                    V512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
-                    V512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
-                    V512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
-                }
-                var c0x3 = V512.MultiplyAddEstimate(a0f3, (t > 0 ? V512.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V512.Create(0f)), a0i3 * a0c3);
-                V512.StoreUnsafe(c0x3, ref cell, (nuint)(h + 48));
-                V512.StoreUnsafe(a0o3 * global::NetCompiler.GateMath.Tanh(c0x3), ref hidden, (nuint)(h + 48));
+                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
+                V512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
+                V512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
+                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
+                V512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
+                V512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
+                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
+                V512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
+                V512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
+                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
+                V512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
+                V512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1270,56 +1077,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
             }
             // units 8 to 15
             {
@@ -1333,56 +1120,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(72));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(136));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(200));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 8)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 8));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 8));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
             }
             // units 16 to 23
             {
@@ -1396,56 +1163,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(80));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(144));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(208));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
             }
             // units 24 to 31
             {
@@ -1459,56 +1206,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(88));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(152));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(216));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 24)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 24));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 24));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
             }
             // units 32 to 39
             {
@@ -1522,56 +1249,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(96));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(160));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(224));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
             }
             // units 40 to 47
             {
@@ -1585,56 +1292,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(104));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(168));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(232));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 40)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 40));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 40));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
             }
             // units 48 to 55
             {
@@ -1648,56 +1335,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(112));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(176));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(240));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
             }
             // units 56 to 63
             {
@@ -1711,57 +1378,40 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
                         a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(120));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
                         a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(184));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
                         a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(248));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                         a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                    V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                    V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                    V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
-                }
-                var c1x0 = V256.MultiplyAddEstimate(a1f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 56)) : V256.Create(0f)), a1i0 * a1c0);
-                V256.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 56));
-                V256.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 56));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1784,58 +1434,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 200));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(8));
                         a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(72));
                         a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(136));
                         a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(200));
                         a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
-                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
-                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
-                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
-                }
-                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V256.Create(0f)), a0i1 * a0c1);
-                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 8));
-                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 8));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
             }
             // units 16 to 31
             {
@@ -1849,58 +1479,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 216));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(24));
                         a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(80));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(88));
                         a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(144));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(152));
                         a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(208));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(216));
                         a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
-                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
-                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
-                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
-                }
-                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V256.Create(0f)), a0i1 * a0c1);
-                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 24));
-                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 24));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
             }
             // units 32 to 47
             {
@@ -1914,58 +1524,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 232));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(40));
                         a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(96));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(104));
                         a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(160));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(168));
                         a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(224));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(232));
                         a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
-                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
-                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
-                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
-                }
-                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V256.Create(0f)), a0i1 * a0c1);
-                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 40));
-                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 40));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
             }
             // units 48 to 63
             {
@@ -1979,59 +1569,41 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 248));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(56));
                         a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(112));
                         a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(120));
                         a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(176));
                         a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(184));
                         a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(240));
                         a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(248));
                         a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                    V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                    V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                    V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                }
-                var c0x0 = V256.MultiplyAddEstimate(a0f0, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V256.Create(0f)), a0i0 * a0c0);
-                V256.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
-                V256.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
-                    V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
-                    V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
-                    V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
-                }
-                var c0x1 = V256.MultiplyAddEstimate(a0f1, (t > 0 ? V256.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V256.Create(0f)), a0i1 * a0c1);
-                V256.StoreUnsafe(c0x1, ref cell, (nuint)(h + 56));
-                V256.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 56));
+                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
+                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
+                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
+                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -2054,56 +1626,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
             }
             // units 4 to 7
             {
@@ -2117,56 +1669,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 196));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 4));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 68));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(68));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 132));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(132));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 196));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(196));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 4)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 4));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 4));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 4)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 4));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 4));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
             }
             // units 8 to 11
             {
@@ -2180,56 +1712,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(72));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(136));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(200));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 8)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 8));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 8));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
             }
             // units 12 to 15
             {
@@ -2243,56 +1755,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 204));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 12));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 76));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(76));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 140));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(140));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 204));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(204));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 12)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 12));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 12));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 12)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 12));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 12));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
             }
             // units 16 to 19
             {
@@ -2306,56 +1798,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(80));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(144));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(208));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 16)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 16));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 16));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
             }
             // units 20 to 23
             {
@@ -2369,56 +1841,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 212));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 20));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(20));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 84));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(84));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 148));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(148));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 212));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(212));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 20)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 20));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 20));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 20)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 20));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 20));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
             }
             // units 24 to 27
             {
@@ -2432,56 +1884,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(88));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(152));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(216));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 24)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 24));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 24));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
             }
             // units 28 to 31
             {
@@ -2495,56 +1927,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 220));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 28));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(28));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 92));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(92));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 156));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(156));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 220));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(220));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 28)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 28));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 28));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 28)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 28));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 28));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
             }
             // units 32 to 35
             {
@@ -2558,56 +1970,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(96));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(160));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(224));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 32)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 32));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 32));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
             }
             // units 36 to 39
             {
@@ -2621,56 +2013,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 228));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 36));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(36));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 100));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(100));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 164));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(164));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 228));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(228));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 36)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 36));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 36));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 36)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 36));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 36));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
             }
             // units 40 to 43
             {
@@ -2684,56 +2056,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(104));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(168));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(232));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 40)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 40));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 40));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
             }
             // units 44 to 47
             {
@@ -2747,56 +2099,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 236));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 44));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(44));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 108));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(108));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 172));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(172));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 236));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(236));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 44)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 44));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 44));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 44)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 44));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 44));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
             }
             // units 48 to 51
             {
@@ -2810,56 +2142,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(112));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(176));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(240));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 48)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 48));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 48));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
             }
             // units 52 to 55
             {
@@ -2873,56 +2185,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 244));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 52));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(52));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 116));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(116));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 180));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(180));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 244));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(244));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 52)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 52));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 52));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 52)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 52));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 52));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
             }
             // units 56 to 59
             {
@@ -2936,56 +2228,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(120));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(184));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(248));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 56)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 56));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 56));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
             }
             // units 60 to 63
             {
@@ -2999,57 +2271,40 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 252));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
                         float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
                         var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 60));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(60));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
                         a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 124));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(124));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
                         a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 188));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(188));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
                         a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 252));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(252));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                         a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 60)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 60));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 60));
-                a1i0 = global::NetCompiler.GateMath.Sigmoid(a1i0);
-                a1f0 = global::NetCompiler.GateMath.Sigmoid(a1f0);
-                a1c0 = global::NetCompiler.GateMath.Tanh(a1c0);
-                a1o0 = global::NetCompiler.GateMath.Sigmoid(a1o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
-                    V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
-                    V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
-                    V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
-                }
-                var c1x0 = V128.MultiplyAddEstimate(a1f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(6400 + h - 64 + 60)) : V128.Create(0f)), a1i0 * a1c0);
-                V128.StoreUnsafe(c1x0, ref cell, (nuint)(6400 + h + 60));
-                V128.StoreUnsafe(a1o0 * global::NetCompiler.GateMath.Tanh(c1x0), ref hidden, (nuint)(6400 + h + 60));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
+                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
+                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
+                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
+                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -3072,58 +2327,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 196));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 0));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 4));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(4));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 64));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(64));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 68));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(68));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 128));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(128));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 132));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(132));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 192));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(192));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 196));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(196));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 4)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 4));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 4));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
             }
             // units 8 to 15
             {
@@ -3137,58 +2372,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 204));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 8));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 12));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(12));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 72));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(72));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 76));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(76));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 136));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(136));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 140));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(140));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 200));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(200));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 204));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(204));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 8)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 8));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 8));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 12)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 12));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 12));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
             }
             // units 16 to 23
             {
@@ -3202,58 +2417,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 212));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 16));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 20));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(20));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 80));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(80));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 84));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(84));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 144));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(144));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 148));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(148));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 208));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(208));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 212));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(212));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 16)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 16));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 16));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 20)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 20));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 20));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
             }
             // units 24 to 31
             {
@@ -3267,58 +2462,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 220));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 24));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 28));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(28));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 88));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(88));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 92));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(92));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 152));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(152));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 156));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(156));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 216));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(216));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 220));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(220));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 24)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 24));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 24));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 28)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 28));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 28));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
             }
             // units 32 to 39
             {
@@ -3332,58 +2507,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 228));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 32));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 36));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(36));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 96));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(96));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 100));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(100));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 160));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(160));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 164));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(164));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 224));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(224));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 228));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(228));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 32)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 32));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 32));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 36)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 36));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 36));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
             }
             // units 40 to 47
             {
@@ -3397,58 +2552,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 236));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 40));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 44));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(44));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 104));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(104));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 108));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(108));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 168));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(168));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 172));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(172));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 232));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(232));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 236));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(236));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 40)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 40));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 40));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 44)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 44));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 44));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
             }
             // units 48 to 55
             {
@@ -3462,58 +2597,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 244));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 48));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 52));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(52));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 112));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(112));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 116));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(116));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 176));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(176));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 180));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(180));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 240));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(240));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 244));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(244));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 48)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 48));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 48));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 52)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 52));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 52));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
             }
             // units 56 to 63
             {
@@ -3527,59 +2642,41 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 252));
                 if (t > 0)
                 {
-                    for (int r = 0; r < 64; r++)
+                    for (int sweep = 0; sweep < 64; sweep++)
                     {
+                        int r = (t & 1) == 0 ? sweep : 63 - sweep;
+                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
                         float m0 = Unsafe.Add(ref hidden, h - 64 + r);
                         var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 56));
+                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 60));
+                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(60));
                         a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 120));
+                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(120));
                         a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 124));
+                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(124));
                         a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 184));
+                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(184));
                         a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 188));
+                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(188));
                         a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 248));
+                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(248));
                         a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2RecurrentOffset + r * 256 + 252));
+                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(252));
                         a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-
-                // i, f, o = sigmoid; c~ = tanh; c = f·c(t-1) + i·c~; h = o·tanh(c).
-                a0i0 = global::NetCompiler.GateMath.Sigmoid(a0i0);
-                a0f0 = global::NetCompiler.GateMath.Sigmoid(a0f0);
-                a0c0 = global::NetCompiler.GateMath.Tanh(a0c0);
-                a0o0 = global::NetCompiler.GateMath.Sigmoid(a0o0);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                    V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                    V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                    V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                }
-                var c0x0 = V128.MultiplyAddEstimate(a0f0, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 56)) : V128.Create(0f)), a0i0 * a0c0);
-                V128.StoreUnsafe(c0x0, ref cell, (nuint)(h + 56));
-                V128.StoreUnsafe(a0o0 * global::NetCompiler.GateMath.Tanh(c0x0), ref hidden, (nuint)(h + 56));
-                a0i1 = global::NetCompiler.GateMath.Sigmoid(a0i1);
-                a0f1 = global::NetCompiler.GateMath.Sigmoid(a0f1);
-                a0c1 = global::NetCompiler.GateMath.Tanh(a0c1);
-                a0o1 = global::NetCompiler.GateMath.Sigmoid(a0o1);
-                if (keepGates)
-                {
-                    V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
-                    V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
-                    V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
-                    V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
-                }
-                var c0x1 = V128.MultiplyAddEstimate(a0f1, (t > 0 ? V128.LoadUnsafe(ref cell, (nuint)(h - 64 + 60)) : V128.Create(0f)), a0i1 * a0c1);
-                V128.StoreUnsafe(c0x1, ref cell, (nuint)(h + 60));
-                V128.StoreUnsafe(a0o1 * global::NetCompiler.GateMath.Tanh(c0x1), ref hidden, (nuint)(h + 60));
+                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
+                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
+                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
+                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -3590,36 +2687,17 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
-            for (int k = 0; k < 64; k++)
+            for (int j = 0; t > 0 && j < 256; j++)
             {
-                float i = Unsafe.Add(ref gates, g + k);
-                float f = Unsafe.Add(ref gates, g + 64 + k);
-                float c = Unsafe.Add(ref gates, g + 128 + k);
-                float o = Unsafe.Add(ref gates, g + 192 + k);
-                for (int r = 0; t > 0 && r < 64; r++)
+                float acc = Unsafe.Add(ref gates, g + j);
+                for (int r = 0; r < 64; r++)
                 {
-                    float m = Unsafe.Add(ref hidden, h - 64 + r);
-                    ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + k);
-                    i += m * row;
-                    f += m * Unsafe.Add(ref row, 64);
-                    c += m * Unsafe.Add(ref row, 128);
-                    o += m * Unsafe.Add(ref row, 192);
+                    acc += Unsafe.Add(ref hidden, h - 64 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
                 }
-                i = global::NetCompiler.GateMath.Sigmoid(i);
-                f = global::NetCompiler.GateMath.Sigmoid(f);
-                c = global::NetCompiler.GateMath.Tanh(c);
-                o = global::NetCompiler.GateMath.Sigmoid(o);
-                if (keepGates)
-                {
-                    Unsafe.Add(ref gates, g + k) = i;
-                    Unsafe.Add(ref gates, g + 64 + k) = f;
-                    Unsafe.Add(ref gates, g + 128 + k) = c;
-                    Unsafe.Add(ref gates, g + 192 + k) = o;
-                }
-                float state = f * (t > 0 ? Unsafe.Add(ref cell, h - 64 + k) : 0f) + i * c;
-                Unsafe.Add(ref cell, h + k) = state;
-                Unsafe.Add(ref hidden, h + k) = o * global::NetCompiler.GateMath.Tanh(state);
+                Unsafe.Add(ref gates, g + j) = acc;
             }
+            int previous = t > 0 ? h - 64 : h;
+            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 

@@ -145,3 +145,17 @@ public partial class TinyLstm;
 [Loss(LossFunction.SparseCategoricalCrossEntropy)]
 [Adam]
 public partial class StreamingLstm;
+
+/// <summary>
+/// A batch of nine masked sequences through stacked LSTMs whose unit counts leave vector tails (20 = 16 + 4, 7): the
+/// recurrence runs samples in tiles of four (AVX-512) or two and single samples for the rest, all of which must agree.
+/// </summary>
+[Network(BatchSize = 9, Seed = 16)]
+[SequenceInput(6)]
+[Embedding(13, 5, MaskZero = true)]
+[Lstm(20, ReturnSequences = true)]
+[Lstm(7)]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class WideBatchLstm;
