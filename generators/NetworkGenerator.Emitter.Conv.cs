@@ -39,6 +39,25 @@ public sealed partial class NetworkGenerator
                         return;
                     }
 
+                    if (IsPointwise(c))
+                    {
+                        // A 1x1 convolution over contiguous pixels (an LSTM's input projection over its steps) is one
+                        // matrix product: tile over all pixels at once, not row by row.
+                        int pixels = c.Output.Height * c.Output.Width;
+                        (int segments, int pixelTile) = TileShape(f, cout, pixels);
+                        reduction.SegmentsPerBlock = segments;
+                        EmitTiledLoop(w, "p", pixels, pixelTile, lanes =>
+                        {
+                            reduction.Tile = lanes;
+                            reduction.Loops = new[] { $"for (int j = 0; j < {cin}; j++)" };
+                            reduction.Multiplier = t => $"Unsafe.Add(ref input, {Plus($"p * {cin}", (t * cin).ToString(Invariant))} + j)";
+                            reduction.RowIndex = $"{n.KernelOffset} + j * {cout}";
+                            reduction.StoreIndex = t => Plus($"p * {cout}", (t * cout).ToString(Invariant));
+                            EmitReduction(w, f, reduction);
+                        });
+                        return;
+                    }
+
                     // A tile of neighbouring output pixels in a row shares every kernel row loaded; the (kw, cin) pairs
                     // of a kernel row are contiguous in both the input row and the kernel, so they form one inner loop.
                     using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
@@ -64,6 +83,10 @@ public sealed partial class NetworkGenerator
                 });
             }
         }
+
+        /// <summary>A 1x1, stride-1, unpadded convolution over more than one pixel: a plain matrix product.</summary>
+        private static bool IsPointwise(ConvLayerSpec c) =>
+            !c.IsSinglePixel && c.KernelHeight == 1 && c.KernelWidth == 1 && c.Stride == 1 && !c.IsPadded;
 
         /// <summary>
         /// Writes a loop over <paramref name="variable"/> in steps of <paramref name="tile"/>, then one block for the
@@ -109,13 +132,15 @@ public sealed partial class NetworkGenerator
                 {
                     if (c.IsSinglePixel)
                     {
-                        EmitTiledLoop(w, "i", cin, TileFor(f, cout, cin), lanes =>
+                        (int segments, int tile) = TileShape(f, cout, cin);
+                        EmitTiledLoop(w, "i", cin, tile, lanes =>
                         {
                             w.WriteLine($"int row = {n.KernelOffset} + i * {cout};");
                             EmitReduction(w, f, new Reduction
                             {
                                 Channels = cout,
                                 Tile = lanes,
+                                SegmentsPerBlock = segments,
                                 InitReference = "gradients",
                                 InitIndex = t => Plus("row", (t * cout).ToString(Invariant)),
                                 Loops = new[] { "for (int s = 0; s < count; s++)" },
@@ -146,7 +171,8 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"int sampleOutput = s * {outLength};");
                         using (w.Block($"for (int kh = 0; kh < {c.KernelHeight}; kh++)"))
                         {
-                            EmitTiledLoop(w, "j", rowLength, TileFor(f, cout, rowLength), lanes =>
+                            (int segments, int tile) = TileShape(f, cout, rowLength);
+                            EmitTiledLoop(w, "j", rowLength, tile, lanes =>
                             {
                                 w.WriteLine($"int row = {n.KernelOffset} + (kh * {rowLength} + j) * {cout};");
                                 w.WriteLine($"int tap = sampleInput + kh * {paddedWidth * cin} + j;");
@@ -154,6 +180,7 @@ public sealed partial class NetworkGenerator
                                 {
                                     Channels = cout,
                                     Tile = lanes,
+                                    SegmentsPerBlock = segments,
                                     InitReference = "gradients",
                                     InitIndex = t => Plus("row", (t * cout).ToString(Invariant)),
                                     Loops = new[]
@@ -217,6 +244,36 @@ public sealed partial class NetworkGenerator
                                 RowIndex = $"o * {cin}",
                                 StoreReference = "inputGradient",
                                 StoreIndex = _ => $"s * {inLength}",
+                            });
+                        }
+
+                        return;
+                    }
+
+                    if (IsPointwise(c))
+                    {
+                        int pixels = c.Output.Height * c.Output.Width;
+                        (int segments, int pixelTile) = TileShape(f, cin, pixels);
+                        using (w.Block("for (int s = 0; s < count; s++)"))
+                        {
+                            EmitTiledLoop(w, "p", pixels, pixelTile, lanes =>
+                            {
+                                w.WriteLine($"int source = s * {outLength} + p * {cout};");
+                                w.WriteLine($"int target = s * {inLength} + p * {cin};");
+                                EmitReduction(w, f, new Reduction
+                                {
+                                    Channels = cin,
+                                    Tile = lanes,
+                                    SegmentsPerBlock = segments,
+                                    InitReference = "inputGradient",
+                                    InitIndex = t => Plus("target", (t * cin).ToString(Invariant)),
+                                    Loops = new[] { $"for (int co = 0; co < {cout}; co++)" },
+                                    Multiplier = t => $"Unsafe.Add(ref outputGradient, {Plus("source", (t * cout).ToString(Invariant))} + co)",
+                                    RowReference = "transposedKernel",
+                                    RowIndex = $"co * {cin}",
+                                    StoreReference = "inputGradient",
+                                    StoreIndex = t => Plus("target", (t * cin).ToString(Invariant)),
+                                });
                             });
                         }
 

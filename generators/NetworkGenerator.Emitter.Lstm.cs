@@ -348,13 +348,15 @@ public sealed partial class NetworkGenerator
             {
                 EmitFlavorChain(w, f =>
                 {
-                    EmitTiledLoop(w, "r", u, TileFor(f, g4, u), lanes =>
+                    (int segments, int tile) = TileShape(f, g4, u);
+                    EmitTiledLoop(w, "r", u, tile, lanes =>
                     {
                         w.WriteLine($"int row = {n.RecurrentOffset} + r * {g4};");
                         EmitReduction(w, f, new Reduction
                         {
                             Channels = g4,
                             Tile = lanes,
+                            SegmentsPerBlock = segments,
                             InitReference = "gradients",
                             InitIndex = t => Plus("row", (t * g4).ToString(Invariant)),
                             Loops = new[] { "for (int s = 0; s < count; s++)", $"for (int t = 1; t < {steps}; t++)" },

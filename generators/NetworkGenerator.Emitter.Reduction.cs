@@ -51,6 +51,9 @@ public sealed partial class NetworkGenerator
 
             /// <summary>Only ReLU is fused into the store; other activations run as a separate pass.</summary>
             public bool FusedRelu { get; set; }
+
+            /// <summary>Vector segments per block: with <see cref="Tile"/> lanes, the accumulators kept in registers.</summary>
+            public int SegmentsPerBlock { get; set; } = Emitter.SegmentsPerBlock;
         }
 
         /// <summary>
@@ -58,17 +61,34 @@ public sealed partial class NetworkGenerator
         /// many as the register budget allows (accumulators plus the row and broadcast registers), at most
         /// <paramref name="limit"/>.
         /// </summary>
-        private static int TileFor(VectorFlavor flavor, int channels, int limit)
+        private static int TileFor(VectorFlavor flavor, int channels, int limit) =>
+            TileShape(flavor, channels, limit, narrow: false).Lanes;
+
+        /// <summary>
+        /// Segments per block and lanes per tile for <paramref name="channels"/> channels and at most
+        /// <paramref name="limit"/> lanes. Wide layers (eight segments or more) trade segments for lanes when there are
+        /// lanes to gain (with <paramref name="narrow"/>): every row loaded then feeds more lanes, which matters once the
+        /// rows stream from L2. The caller must give the reduction the segments returned.
+        /// </summary>
+        private static (int Segments, int Lanes) TileShape(VectorFlavor flavor, int channels, int limit, bool narrow = true)
         {
             if (flavor.IsScalar)
             {
-                return 1;
+                return (SegmentsPerBlock, 1);
             }
 
             // AVX-512 has 32 vector registers, AVX2 and SSE/NEON code 16: keep accumulators to half of them.
             int budget = flavor.Width == 16 ? 16 : 8;
+            int maxLanes = System.Math.Max(1, System.Math.Min(MaxTile, limit));
             int segments = System.Math.Min(SegmentsPerBlock, System.Math.Max(1, flavor.Segments(channels).Count));
-            return System.Math.Max(1, System.Math.Min(System.Math.Min(MaxTile, limit), budget / segments));
+            int lanes = System.Math.Max(1, System.Math.Min(maxLanes, budget / segments));
+            const int narrowSegments = 4;
+            if (narrow && segments > narrowSegments && System.Math.Min(maxLanes, budget / narrowSegments) > lanes)
+            {
+                return (narrowSegments, System.Math.Min(maxLanes, budget / narrowSegments));
+            }
+
+            return (segments, lanes);
         }
 
         private static void EmitReduction(SourceWriter w, VectorFlavor flavor, Reduction r)
@@ -79,11 +99,11 @@ public sealed partial class NetworkGenerator
                 return;
             }
 
-            int blockWidth = SegmentsPerBlock * flavor.Width;
+            int blockWidth = r.SegmentsPerBlock * flavor.Width;
             int fullBlocks = r.Channels / blockWidth;
             if (fullBlocks > 0)
             {
-                var segments = Enumerable.Range(0, SegmentsPerBlock)
+                var segments = Enumerable.Range(0, r.SegmentsPerBlock)
                     .Select(k => (Offset: k == 0 ? "cb" : $"cb + {k * flavor.Width}", Flavor: flavor)).ToList();
                 using (w.Block($"for (int cb = 0; cb < {fullBlocks * blockWidth}; cb += {blockWidth})"))
                 {
@@ -93,9 +113,9 @@ public sealed partial class NetworkGenerator
 
             int done = fullBlocks * blockWidth;
             List<(int Offset, VectorFlavor Flavor)> rest = flavor.Segments(r.Channels - done);
-            for (int start = 0; start < rest.Count; start += SegmentsPerBlock)
+            for (int start = 0; start < rest.Count; start += r.SegmentsPerBlock)
             {
-                var segments = rest.Skip(start).Take(SegmentsPerBlock)
+                var segments = rest.Skip(start).Take(r.SegmentsPerBlock)
                     .Select(s => (Offset: (done + s.Offset).ToString(Invariant), s.Flavor)).ToList();
                 (int lastOffset, VectorFlavor lastFlavor) = rest[start + segments.Count - 1];
                 using (w.Block($"// channels {done + rest[start].Offset} to {done + lastOffset + lastFlavor.Width - 1}"))

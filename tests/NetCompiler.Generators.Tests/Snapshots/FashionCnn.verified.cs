@@ -654,14 +654,14 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
@@ -672,22 +672,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                     var m1x16 = V512.Create(m1);
                                     float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 28 + ow * 1) * 1);
                                     var m2x16 = V512.Create(m2);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32));
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                     acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16));
+                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
                                     acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                                     acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                                     acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 16));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + 16));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
                         }
                     }
                 }
@@ -717,16 +717,16 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 24));
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
@@ -735,28 +735,28 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                     var m0x8 = V256.Create(m0);
                                     float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
                                     var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32));
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
                                     acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
                                     acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 8));
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
                                     acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
                                     acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16));
+                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
                                     acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
                                     acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 24));
+                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24));
                                     acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
                                     acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + 24));
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                         }
                     }
                     // j 2 to 2
@@ -764,28 +764,28 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         const int j = 2;
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
+                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
                                     var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + 24)), acc3);
+                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
+                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc1);
+                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc2);
+                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + 24));
+                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
                         }
                     }
                 }
@@ -817,20 +817,63 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int sampleOutput = s * 21632;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 3; j++)
+                    for (int j = 0; j < 2; j += 2)
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 28 + j;
-                        for (int cb = 0; cb < 32; cb += 32)
+                        for (int cb = 0; cb < 32; cb += 16)
+                        {
+                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                            for (int oh = 0; oh < 26; oh++)
+                            {
+                                for (int ow = 0; ow < 26; ow++)
+                                {
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x4 = V128.Create(m1);
+                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4));
+                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
+                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12));
+                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                }
+                            }
+                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
+                        }
+                    }
+                    // j 2 to 2
+                    {
+                        const int j = 2;
+                        int row = Layer1KernelOffset + (kh * 3 + j) * 32;
+                        int tap = sampleInput + kh * 28 + j;
+                        for (int cb = 0; cb < 32; cb += 16)
                         {
                             var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
                             var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
                             var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
                             var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                            var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
@@ -841,20 +884,12 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                     acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4)), acc1);
                                     acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc2);
                                     acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 28)), acc7);
                                 }
                             }
                             V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
                             V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
                             V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
                             V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                            V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                            V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                            V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
                         }
                     }
                 }
@@ -1471,24 +1506,24 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     {
                         int row = Layer3KernelOffset + (kh * 96 + j) * 64;
                         int tap = sampleInput + kh * 416 + j;
-                        // channels 0 to 63
+                        for (int cb = 0; cb < 64; cb += 64)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
-                            var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 32));
-                            var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 48));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 16));
-                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 32));
-                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 48));
-                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192));
-                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 16));
-                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 32));
-                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + 48));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                            var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 32));
+                            var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 48));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
+                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
+                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb));
+                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 16));
+                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 32));
+                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 48));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
@@ -1501,44 +1536,44 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                     var m2x16 = V512.Create(m2);
                                     float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 13 + ow * 1) * 32);
                                     var m3x16 = V512.Create(m3);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64));
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                     acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
                                     acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 16));
+                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
                                     acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                                     acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                                     acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                     acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                    var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 32));
+                                    var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32));
                                     acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
                                     acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
                                     acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
                                     acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                                    var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + 48));
+                                    var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48));
                                     acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
                                     acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
                                     acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
                                     acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
-                            V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 32));
-                            V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 48));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + 16));
-                            V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + 32));
-                            V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + 48));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 128));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 128 + 16));
-                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 128 + 32));
-                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 128 + 48));
-                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 192));
-                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 192 + 16));
-                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 192 + 32));
-                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 192 + 48));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                            V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                            V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 32));
+                            V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 48));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 128 + cb));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 128 + cb + 32));
+                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 128 + cb + 48));
+                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 192 + cb));
+                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 192 + cb + 16));
+                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 192 + cb + 32));
+                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 192 + cb + 48));
                         }
                     }
                 }
@@ -1570,44 +1605,50 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int sampleOutput = s * 7744;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 96; j++)
+                    for (int j = 0; j < 96; j += 2)
                     {
                         int row = Layer3KernelOffset + (kh * 96 + j) * 64;
                         int tap = sampleInput + kh * 416 + j;
-                        for (int cb = 0; cb < 64; cb += 64)
+                        for (int cb = 0; cb < 64; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                            var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 40));
-                            var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                            var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 56));
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
+                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 24));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc3);
-                                    acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32)), acc4);
-                                    acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 40)), acc5);
-                                    acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48)), acc6);
-                                    acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 56)), acc7);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x8 = V256.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x8 = V256.Create(m1);
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
+                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
+                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
+                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24));
+                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 32));
-                            V256.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 40));
-                            V256.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 48));
-                            V256.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 56));
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 8));
+                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 16));
+                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 24));
                         }
                     }
                 }
@@ -1651,44 +1692,50 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int sampleOutput = s * 7744;
                 for (int kh = 0; kh < 3; kh++)
                 {
-                    for (int j = 0; j < 96; j++)
+                    for (int j = 0; j < 96; j += 2)
                     {
                         int row = Layer3KernelOffset + (kh * 96 + j) * 64;
                         int tap = sampleInput + kh * 416 + j;
-                        for (int cb = 0; cb < 64; cb += 32)
+                        for (int cb = 0; cb < 64; cb += 16)
                         {
-                            var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                            var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
+                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 4));
+                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
+                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 12));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var mx4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 28)), acc7);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x4 = V128.Create(m1);
+                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4));
+                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
+                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12));
+                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                            V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                            V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                            V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
+                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 4));
+                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 8));
+                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 12));
                         }
                     }
                 }
@@ -2490,74 +2537,74 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 1600; i += 2)
+            for (int i = 0; i < 1600; i += 4)
             {
                 int row = Layer6KernelOffset + i * 128;
-                for (int cb = 0; cb < 128; cb += 128)
+                for (int cb = 0; cb < 128; cb += 64)
                 {
                     var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
                     var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
                     var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
                     var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc0_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 64));
-                    var acc0_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 80));
-                    var acc0_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 96));
-                    var acc0_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 112));
                     var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
                     var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
                     var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
                     var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
-                    var acc1_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 64));
-                    var acc1_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 80));
-                    var acc1_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 96));
-                    var acc1_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 112));
+                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                    var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
+                    var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
+                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb));
+                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 16));
+                    var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 32));
+                    var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 48));
                     for (int s = 0; s < count; s++)
                     {
                         float m0 = Unsafe.Add(ref input, s * 1600 + i);
                         var m0x16 = V512.Create(m0);
                         float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
                         var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref input, s * 1600 + i + 2);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref input, s * 1600 + i + 3);
+                        var m3x16 = V512.Create(m3);
                         var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
                         acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                         acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                         var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
                         acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                         acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
                         var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
                         acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
                         acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
                         var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
                         acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
                         acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                        var row4 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 64));
-                        acc0_4 = V512.MultiplyAddEstimate(m0x16, row4, acc0_4);
-                        acc1_4 = V512.MultiplyAddEstimate(m1x16, row4, acc1_4);
-                        var row5 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 80));
-                        acc0_5 = V512.MultiplyAddEstimate(m0x16, row5, acc0_5);
-                        acc1_5 = V512.MultiplyAddEstimate(m1x16, row5, acc1_5);
-                        var row6 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 96));
-                        acc0_6 = V512.MultiplyAddEstimate(m0x16, row6, acc0_6);
-                        acc1_6 = V512.MultiplyAddEstimate(m1x16, row6, acc1_6);
-                        var row7 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 112));
-                        acc0_7 = V512.MultiplyAddEstimate(m0x16, row7, acc0_7);
-                        acc1_7 = V512.MultiplyAddEstimate(m1x16, row7, acc1_7);
+                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                     }
                     V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
                     V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
                     V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
                     V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                    V512.StoreUnsafe(acc0_4, ref gradients, (nuint)(row + cb + 64));
-                    V512.StoreUnsafe(acc0_5, ref gradients, (nuint)(row + cb + 80));
-                    V512.StoreUnsafe(acc0_6, ref gradients, (nuint)(row + cb + 96));
-                    V512.StoreUnsafe(acc0_7, ref gradients, (nuint)(row + cb + 112));
                     V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
                     V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 16));
                     V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 32));
                     V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 48));
-                    V512.StoreUnsafe(acc1_4, ref gradients, (nuint)(row + 128 + cb + 64));
-                    V512.StoreUnsafe(acc1_5, ref gradients, (nuint)(row + 128 + cb + 80));
-                    V512.StoreUnsafe(acc1_6, ref gradients, (nuint)(row + 128 + cb + 96));
-                    V512.StoreUnsafe(acc1_7, ref gradients, (nuint)(row + 128 + cb + 112));
+                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 256 + cb));
+                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 256 + cb + 16));
+                    V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 256 + cb + 32));
+                    V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 256 + cb + 48));
+                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 384 + cb));
+                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 384 + cb + 16));
+                    V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 384 + cb + 32));
+                    V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 384 + cb + 48));
                 }
             }
             for (int cb = 0; cb < 128; cb += 128)
@@ -2593,40 +2640,46 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 1600; i++)
+            for (int i = 0; i < 1600; i += 2)
             {
                 int row = Layer6KernelOffset + i * 128;
-                for (int cb = 0; cb < 128; cb += 64)
+                for (int cb = 0; cb < 128; cb += 32)
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                    var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 40));
-                    var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 56));
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
+                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 24));
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 1600 + i);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 56)), acc7);
+                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x8 = V256.Create(m1);
+                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
+                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
-                    V256.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 32));
-                    V256.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 40));
-                    V256.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 48));
-                    V256.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 56));
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 24));
                 }
             }
             for (int cb = 0; cb < 128; cb += 64)
@@ -2662,40 +2715,46 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int i = 0; i < 1600; i++)
+            for (int i = 0; i < 1600; i += 2)
             {
                 int row = Layer6KernelOffset + i * 128;
-                for (int cb = 0; cb < 128; cb += 32)
+                for (int cb = 0; cb < 128; cb += 16)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
+                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 12));
                     for (int s = 0; s < count; s++)
                     {
-                        float m = Unsafe.Add(ref input, s * 1600 + i);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 28)), acc7);
+                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12));
+                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
+                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 12));
                 }
             }
             for (int cb = 0; cb < 128; cb += 32)

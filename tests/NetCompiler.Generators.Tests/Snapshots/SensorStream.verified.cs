@@ -461,132 +461,194 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 18; p += 6)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 32; cb += 32)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 3;
-                    int outputPixel = (oh * 1 + ow) * 32;
-                    // channels 0 to 31
+                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc4_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc5_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    for (int j = 0; j < 3; j++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 3; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 3 + j);
-                                var mx16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32)), acc0);
-                                acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16)), acc1);
-                            }
-                        }
-                        V512.StoreUnsafe(acc0, ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + 16));
+                        float m0 = Unsafe.Add(ref input, p * 3 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref input, p * 3 + 6 + j);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref input, p * 3 + 9 + j);
+                        var m3x16 = V512.Create(m3);
+                        float m4 = Unsafe.Add(ref input, p * 3 + 12 + j);
+                        var m4x16 = V512.Create(m4);
+                        float m5 = Unsafe.Add(ref input, p * 3 + 15 + j);
+                        var m5x16 = V512.Create(m5);
+                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                        acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                     }
+                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
+                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
+                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 32 + 64 + cb));
+                    V512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 32 + 64 + cb + 16));
+                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 32 + 96 + cb));
+                    V512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 32 + 96 + cb + 16));
+                    V512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 32 + 128 + cb));
+                    V512.StoreUnsafe(acc4_1, ref output, (nuint)(p * 32 + 128 + cb + 16));
+                    V512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 32 + 160 + cb));
+                    V512.StoreUnsafe(acc5_1, ref output, (nuint)(p * 32 + 160 + cb + 16));
+                }
+            }
+            // p 18 to 19
+            {
+                const int p = 18;
+                for (int cb = 0; cb < 32; cb += 32)
+                {
+                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    for (int j = 0; j < 3; j++)
+                    {
+                        float m0 = Unsafe.Add(ref input, p * 3 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x16 = V512.Create(m1);
+                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                    }
+                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
+                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
                 }
             }
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p += 2)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 32; cb += 32)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 3;
-                    int outputPixel = (oh * 1 + ow) * 32;
-                    // channels 0 to 31
+                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                    for (int j = 0; j < 3; j++)
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
-                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 3; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 3 + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 24)), acc3);
-                            }
-                        }
-                        V256.StoreUnsafe(acc0, ref output, (nuint)(outputPixel));
-                        V256.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + 8));
-                        V256.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + 16));
-                        V256.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + 24));
+                        float m0 = Unsafe.Add(ref input, p * 3 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x8 = V256.Create(m1);
+                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
+                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 24));
+                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
+                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 24));
                 }
             }
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p += 2)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 32; cb += 16)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 3;
-                    int outputPixel = (oh * 1 + ow) * 32;
-                    for (int cb = 0; cb < 32; cb += 32)
+                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                    for (int j = 0; j < 3; j++)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 28));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 3; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 3 + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 28)), acc7);
-                            }
-                        }
-                        V128.StoreUnsafe(acc0, ref output, (nuint)(outputPixel + cb));
-                        V128.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + cb + 4));
-                        V128.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + cb + 8));
-                        V128.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + cb + 12));
-                        V128.StoreUnsafe(acc4, ref output, (nuint)(outputPixel + cb + 16));
-                        V128.StoreUnsafe(acc5, ref output, (nuint)(outputPixel + cb + 20));
-                        V128.StoreUnsafe(acc6, ref output, (nuint)(outputPixel + cb + 24));
-                        V128.StoreUnsafe(acc7, ref output, (nuint)(outputPixel + cb + 28));
+                        float m0 = Unsafe.Add(ref input, p * 3 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
+                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 12));
+                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
+                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 12));
                 }
             }
         }
         else
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p++)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int c = 0; c < 32; c++)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 3;
-                    int outputPixel = (oh * 1 + ow) * 32;
-                    for (int c = 0; c < 32; c++)
+                    float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
+                    for (int j = 0; j < 3; j++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 3; j++)
-                            {
-                                acc += Unsafe.Add(ref input, inputPixel + kh * 3 + j) * Unsafe.Add(ref parameters, Layer1KernelOffset + (kh * 3 + j) * 32 + c);
-                            }
-                        }
-                        Unsafe.Add(ref output, outputPixel + c) = acc;
+                        acc += Unsafe.Add(ref input, p * 3 + j) * Unsafe.Add(ref parameters, Layer1KernelOffset + j * 32 + c);
                     }
+                    Unsafe.Add(ref output, p * 32 + c) = acc;
                 }
             }
         }
@@ -1151,20 +1213,20 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             for (int r = 0; r < 6; r += 6)
             {
                 int row = Layer1RecurrentOffset + r * 32;
-                // channels 0 to 31
+                for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
-                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96));
-                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + 16));
-                    var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128));
-                    var acc4_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + 16));
-                    var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160));
-                    var acc5_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + 16));
+                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb));
+                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb + 16));
+                    var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc4_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                    var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb));
+                    var acc5_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb + 16));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -1181,14 +1243,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m4x16 = V512.Create(m4);
                             float m5 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 5);
                             var m5x16 = V512.Create(m5);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32));
+                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
                             acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                             acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                             acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
                             acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                             acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
                             acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + 16));
+                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
                             acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                             acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                             acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
@@ -1197,30 +1259,30 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                         }
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 16));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64));
-                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + 16));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96));
-                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + 16));
-                    V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128));
-                    V512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + 16));
-                    V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160));
-                    V512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + 16));
+                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96 + cb));
+                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + cb + 16));
+                    V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128 + cb));
+                    V512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                    V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160 + cb));
+                    V512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + cb + 16));
                 }
             }
             // r 6 to 7
             {
                 const int r = 6;
                 int row = Layer1RecurrentOffset + r * 32;
-                // channels 0 to 31
+                for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
+                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -1229,18 +1291,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m0x16 = V512.Create(m0);
                             float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
                             var m1x16 = V512.Create(m1);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32));
+                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
                             acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                             acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + 16));
+                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
                             acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                             acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                         }
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 16));
+                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
                 }
             }
         }
@@ -1249,16 +1311,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             for (int r = 0; r < 8; r += 2)
             {
                 int row = Layer1RecurrentOffset + r * 32;
-                // channels 0 to 31
+                for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 24));
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -1267,70 +1329,76 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m0x8 = V256.Create(m0);
                             float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
                             var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32));
+                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
                             acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
                             acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + 8));
+                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
                             acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
                             acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                            var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + 16));
+                            var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
                             acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
                             acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                            var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + 24));
+                            var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24));
                             acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
                             acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                         }
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
-                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 16));
-                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 24));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 8));
-                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + 16));
-                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + 24));
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                 }
             }
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int r = 0; r < 8; r++)
+            for (int r = 0; r < 8; r += 2)
             {
                 int row = Layer1RecurrentOffset + r * 32;
-                for (int cb = 0; cb < 32; cb += 32)
+                for (int cb = 0; cb < 32; cb += 16)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
+                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
                         {
-                            float m = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 28)), acc7);
+                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                            var m0x4 = V128.Create(m0);
+                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                            var m1x4 = V128.Create(m1);
+                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4));
+                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
+                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12));
+                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                         }
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
+                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
                 }
             }
         }
@@ -1383,14 +1451,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 3 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + 16));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -1401,22 +1469,22 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m1x16 = V512.Create(m1);
                                     float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 3);
                                     var m2x16 = V512.Create(m2);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32));
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                     acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 16));
+                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
                                     acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                                     acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                                     acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 16));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 16));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + 16));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
                         }
                     }
                 }
@@ -1446,16 +1514,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 3 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 24));
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -1464,28 +1532,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m0x8 = V256.Create(m0);
                                     float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
                                     var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32));
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
                                     acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
                                     acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 8));
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
                                     acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
                                     acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 16));
+                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
                                     acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
                                     acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 24));
+                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24));
                                     acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
                                     acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + 24));
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                         }
                     }
                     // j 2 to 2
@@ -1493,28 +1561,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         const int j = 2;
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 3 + j;
-                        // channels 0 to 31
+                        for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 24));
+                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
                                     float m = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
                                     var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + 24)), acc3);
+                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb)), acc0);
+                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc1);
+                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16)), acc2);
+                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24)), acc3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + 24));
+                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
                         }
                     }
                 }
@@ -1546,20 +1614,63 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 int sampleOutput = s * 640;
                 for (int kh = 0; kh < 1; kh++)
                 {
-                    for (int j = 0; j < 3; j++)
+                    for (int j = 0; j < 2; j += 2)
                     {
                         int row = Layer1KernelOffset + (kh * 3 + j) * 32;
                         int tap = sampleInput + kh * 3 + j;
-                        for (int cb = 0; cb < 32; cb += 32)
+                        for (int cb = 0; cb < 32; cb += 16)
+                        {
+                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                            for (int oh = 0; oh < 20; oh++)
+                            {
+                                for (int ow = 0; ow < 1; ow++)
+                                {
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
+                                    var m1x4 = V128.Create(m1);
+                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4));
+                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
+                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12));
+                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                }
+                            }
+                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
+                        }
+                    }
+                    // j 2 to 2
+                    {
+                        const int j = 2;
+                        int row = Layer1KernelOffset + (kh * 3 + j) * 32;
+                        int tap = sampleInput + kh * 3 + j;
+                        for (int cb = 0; cb < 32; cb += 16)
                         {
                             var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
                             var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
                             var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
                             var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                            var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -1570,20 +1681,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4)), acc1);
                                     acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc2);
                                     acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 28)), acc7);
                                 }
                             }
                             V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
                             V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
                             V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
                             V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                            V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                            V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                            V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
                         }
                     }
                 }
@@ -1664,111 +1767,170 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 18; p += 6)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 8;
-                    int outputPixel = (oh * 1 + ow) * 16;
-                    // channels 0 to 15
+                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    for (int j = 0; j < 8; j++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 8; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 8 + j);
-                                var mx16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16)), acc0);
-                            }
-                        }
-                        V512.StoreUnsafe(acc0, ref output, (nuint)(outputPixel));
+                        float m0 = Unsafe.Add(ref input, p * 8 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref input, p * 8 + 16 + j);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref input, p * 8 + 24 + j);
+                        var m3x16 = V512.Create(m3);
+                        float m4 = Unsafe.Add(ref input, p * 8 + 32 + j);
+                        var m4x16 = V512.Create(m4);
+                        float m5 = Unsafe.Add(ref input, p * 8 + 40 + j);
+                        var m5x16 = V512.Create(m5);
+                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
                     }
+                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
+                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
+                    V512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 16 + 64 + cb));
+                    V512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 16 + 80 + cb));
+                }
+            }
+            // p 18 to 19
+            {
+                const int p = 18;
+                for (int cb = 0; cb < 16; cb += 16)
+                {
+                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    for (int j = 0; j < 8; j++)
+                    {
+                        float m0 = Unsafe.Add(ref input, p * 8 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x16 = V512.Create(m1);
+                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                    }
+                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
                 }
             }
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p += 4)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 8;
-                    int outputPixel = (oh * 1 + ow) * 16;
-                    // channels 0 to 15
+                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc2_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc3_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    for (int j = 0; j < 8; j++)
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 8; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 8 + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16 + 8)), acc1);
-                            }
-                        }
-                        V256.StoreUnsafe(acc0, ref output, (nuint)(outputPixel));
-                        V256.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + 8));
+                        float m0 = Unsafe.Add(ref input, p * 8 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref input, p * 8 + 16 + j);
+                        var m2x8 = V256.Create(m2);
+                        float m3 = Unsafe.Add(ref input, p * 8 + 24 + j);
+                        var m3x8 = V256.Create(m3);
+                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
+                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
+                        acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                     }
+                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 8));
+                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 8));
+                    V256.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
+                    V256.StoreUnsafe(acc2_1, ref output, (nuint)(p * 16 + 32 + cb + 8));
+                    V256.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
+                    V256.StoreUnsafe(acc3_1, ref output, (nuint)(p * 16 + 48 + cb + 8));
                 }
             }
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p += 2)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 8;
-                    int outputPixel = (oh * 1 + ow) * 16;
-                    // channels 0 to 15
+                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    for (int j = 0; j < 8; j++)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 12));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 8; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 8 + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16 + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16 + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 8 + j) * 16 + 12)), acc3);
-                            }
-                        }
-                        V128.StoreUnsafe(acc0, ref output, (nuint)(outputPixel));
-                        V128.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + 4));
-                        V128.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + 8));
-                        V128.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + 12));
+                        float m0 = Unsafe.Add(ref input, p * 8 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
+                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 12));
+                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
+                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 16 + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 16 + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 16 + 16 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 16 + 16 + cb + 12));
                 }
             }
         }
         else
         {
-            for (int oh = 0; oh < 20; oh++)
+            for (int p = 0; p < 20; p++)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int c = 0; c < 16; c++)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 8;
-                    int outputPixel = (oh * 1 + ow) * 16;
-                    for (int c = 0; c < 16; c++)
+                    float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                    for (int j = 0; j < 8; j++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 8; j++)
-                            {
-                                acc += Unsafe.Add(ref input, inputPixel + kh * 8 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + (kh * 8 + j) * 16 + c);
-                            }
-                        }
-                        Unsafe.Add(ref output, outputPixel + c) = acc;
+                        acc += Unsafe.Add(ref input, p * 8 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + j * 16 + c);
                     }
+                    Unsafe.Add(ref output, p * 16 + c) = acc;
                 }
             }
         }
@@ -2271,12 +2433,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             for (int r = 0; r < 4; r += 4)
             {
                 int row = Layer2RecurrentOffset + r * 16;
-                // channels 0 to 15
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48));
+                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -2289,17 +2451,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m2x16 = V512.Create(m2);
                             float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
                             var m3x16 = V512.Create(m3);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16));
+                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
                             acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                             acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                             acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
                             acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                         }
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48));
+                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
                 }
             }
         }
@@ -2308,16 +2470,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             for (int r = 0; r < 4; r += 4)
             {
                 int row = Layer2RecurrentOffset + r * 16;
-                // channels 0 to 15
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + 8));
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                    var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
-                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48));
-                    var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + 8));
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                    var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                    var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -2330,26 +2492,26 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m2x8 = V256.Create(m2);
                             float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
                             var m3x8 = V256.Create(m3);
-                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16));
+                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
                             acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
                             acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
                             acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
                             acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + 8));
+                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
                             acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
                             acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
                             acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
                             acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                         }
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + 8));
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32));
-                    V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + 8));
-                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48));
-                    V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + 8));
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
+                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                    V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                    V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                 }
             }
         }
@@ -2358,16 +2520,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             for (int r = 0; r < 4; r += 2)
             {
                 int row = Layer2RecurrentOffset + r * 16;
-                // channels 0 to 15
+                for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 12));
+                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 20; t++)
@@ -2376,28 +2538,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                             var m0x4 = V128.Create(m0);
                             float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
                             var m1x4 = V128.Create(m1);
-                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16));
+                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
                             acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
                             acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + 4));
+                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 4));
                             acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
                             acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + 8));
+                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
                             acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
                             acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + 12));
+                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 12));
                             acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
                             acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                         }
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
-                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 8));
-                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 12));
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + 4));
-                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + 8));
-                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + 12));
+                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                 }
             }
         }
@@ -2450,14 +2612,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int row = Layer2KernelOffset + (kh * 8 + j) * 16;
                         int tap = sampleInput + kh * 8 + j;
-                        // channels 0 to 15
+                        for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48));
-                            var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64));
-                            var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 80));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                            var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 80 + cb));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -2474,7 +2636,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m4x16 = V512.Create(m4);
                                     float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 1 + ow * 1) * 8);
                                     var m5x16 = V512.Create(m5);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16));
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                     acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
@@ -2483,12 +2645,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32));
-                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48));
-                            V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 64));
-                            V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 80));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                            V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 64 + cb));
+                            V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 80 + cb));
                         }
                     }
                     // j 6 to 7
@@ -2496,10 +2658,10 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         const int j = 6;
                         int row = Layer2KernelOffset + (kh * 8 + j) * 16;
                         int tap = sampleInput + kh * 8 + j;
-                        // channels 0 to 15
+                        for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -2508,13 +2670,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m0x16 = V512.Create(m0);
                                     float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
                                     var m1x16 = V512.Create(m1);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16));
+                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
+                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
                         }
                     }
                 }
@@ -2541,16 +2703,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int row = Layer2KernelOffset + (kh * 8 + j) * 16;
                         int tap = sampleInput + kh * 8 + j;
-                        // channels 0 to 15
+                        for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + 8));
-                            var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32));
-                            var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + 8));
-                            var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48));
-                            var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + 8));
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                            var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                            var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -2563,26 +2725,26 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m2x8 = V256.Create(m2);
                                     float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 8);
                                     var m3x8 = V256.Create(m3);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16));
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
                                     acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
                                     acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
                                     acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
                                     acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + 8));
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
                                     acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
                                     acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
                                     acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
                                     acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 8));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + 8));
-                            V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32));
-                            V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + 8));
-                            V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48));
-                            V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + 8));
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
+                            V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                            V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                            V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                         }
                     }
                 }
@@ -2612,16 +2774,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int row = Layer2KernelOffset + (kh * 8 + j) * 16;
                         int tap = sampleInput + kh * 8 + j;
-                        // channels 0 to 15
+                        for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + 12));
+                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
+                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -2630,28 +2792,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                                     var m0x4 = V128.Create(m0);
                                     float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
                                     var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16));
+                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
                                     acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
                                     acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + 4));
+                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 4));
                                     acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
                                     acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + 8));
+                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
                                     acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
                                     acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + 12));
+                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 12));
                                     acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
                                     acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + 12));
+                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
+                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
+                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                         }
                     }
                 }
@@ -2722,30 +2884,69 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 20; oh++)
+                for (int p = 0; p < 18; p += 6)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    // channels 0 to 7
                     {
-                        int source = s * 320 + (oh * 1 + ow) * 16;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                        var acc2_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                        var acc3_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
+                        var acc4_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                        var acc5_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 40));
+                        for (int co = 0; co < 16; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 160 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 8;
-                                int tap = (kh * 1 + kw) * 128;
-                                // channels 0 to 7
-                                {
-                                    var acc0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    for (int co = 0; co < 16; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx8 = V256.Create(m);
-                                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 8)), acc0);
-                                    }
-                                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = V256.Create(m1);
+                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x8 = V256.Create(m2);
+                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x8 = V256.Create(m3);
+                            float m4 = Unsafe.Add(ref outputGradient, source + 64 + co);
+                            var m4x8 = V256.Create(m4);
+                            float m5 = Unsafe.Add(ref outputGradient, source + 80 + co);
+                            var m5x8 = V256.Create(m5);
+                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                            acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                            acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                            acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                         }
+                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
+                        V256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16));
+                        V256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24));
+                        V256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32));
+                        V256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40));
+                    }
+                }
+                // p 18 to 19
+                {
+                    const int p = 18;
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    // channels 0 to 7
+                    {
+                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                        for (int co = 0; co < 16; co++)
+                        {
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = V256.Create(m1);
+                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        }
+                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
                     }
                 }
             }
@@ -2754,30 +2955,69 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 20; oh++)
+                for (int p = 0; p < 18; p += 6)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    for (int cb = 0; cb < 8; cb += 8)
                     {
-                        int source = s * 320 + (oh * 1 + ow) * 16;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        var acc2_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
+                        var acc3_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
+                        var acc4_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + cb));
+                        var acc5_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 40 + cb));
+                        for (int co = 0; co < 16; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 160 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 8;
-                                int tap = (kh * 1 + kw) * 128;
-                                // channels 0 to 7
-                                {
-                                    var acc0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    for (int co = 0; co < 16; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx8 = V256.Create(m);
-                                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 8)), acc0);
-                                    }
-                                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = V256.Create(m1);
+                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x8 = V256.Create(m2);
+                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x8 = V256.Create(m3);
+                            float m4 = Unsafe.Add(ref outputGradient, source + 64 + co);
+                            var m4x8 = V256.Create(m4);
+                            float m5 = Unsafe.Add(ref outputGradient, source + 80 + co);
+                            var m5x8 = V256.Create(m5);
+                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                            acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                            acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                            acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                         }
+                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
+                        V256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
+                        V256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
+                        V256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32 + cb));
+                        V256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40 + cb));
+                    }
+                }
+                // p 18 to 19
+                {
+                    const int p = 18;
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    for (int cb = 0; cb < 8; cb += 8)
+                    {
+                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        for (int co = 0; co < 16; co++)
+                        {
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = V256.Create(m1);
+                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        }
+                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
                     }
                 }
             }
@@ -2786,33 +3026,49 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 20; oh++)
+                for (int p = 0; p < 20; p += 4)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    for (int cb = 0; cb < 8; cb += 8)
                     {
-                        int source = s * 320 + (oh * 1 + ow) * 16;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
+                        var acc1_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        var acc1_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb + 4));
+                        var acc2_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
+                        var acc2_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb + 4));
+                        var acc3_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
+                        var acc3_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb + 4));
+                        for (int co = 0; co < 16; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 160 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 8;
-                                int tap = (kh * 1 + kw) * 128;
-                                // channels 0 to 7
-                                {
-                                    var acc0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 4));
-                                    for (int co = 0; co < 16; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 8)), acc0);
-                                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 8 + 4)), acc1);
-                                    }
-                                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 4));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x4 = V128.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x4 = V128.Create(m1);
+                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x4 = V128.Create(m2);
+                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x4 = V128.Create(m3);
+                            var row0 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                            acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                            var row1 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb + 4));
+                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            acc2_1 = V128.MultiplyAddEstimate(m2x4, row1, acc2_1);
+                            acc3_1 = V128.MultiplyAddEstimate(m3x4, row1, acc3_1);
                         }
+                        V128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
+                        V128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
+                        V128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 8 + cb + 4));
+                        V128.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
+                        V128.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 16 + cb + 4));
+                        V128.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
+                        V128.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 24 + cb + 4));
                     }
                 }
             }
@@ -2821,28 +3077,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 20; oh++)
+                for (int p = 0; p < 20; p++)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 320 + p * 16;
+                    int target = s * 160 + p * 8;
+                    for (int c = 0; c < 8; c++)
                     {
-                        int source = s * 320 + (oh * 1 + ow) * 16;
-                        for (int kh = 0; kh < 1; kh++)
+                        float acc = Unsafe.Add(ref inputGradient, target + c);
+                        for (int co = 0; co < 16; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 160 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 8;
-                                int tap = (kh * 1 + kw) * 128;
-                                for (int c = 0; c < 8; c++)
-                                {
-                                    float acc = Unsafe.Add(ref inputGradient, target + c);
-                                    for (int co = 0; co < 16; co++)
-                                    {
-                                        acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, tap + co * 8 + c);
-                                    }
-                                    Unsafe.Add(ref inputGradient, target + c) = acc;
-                                }
-                            }
+                            acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, co * 8 + c);
                         }
+                        Unsafe.Add(ref inputGradient, target + c) = acc;
                     }
                 }
             }

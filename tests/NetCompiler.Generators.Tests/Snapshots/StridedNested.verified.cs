@@ -714,14 +714,14 @@ partial class Zoo
                         {
                             int row = Layer1KernelOffset + (kh * 9 + j) * 4;
                             int tap = sampleInput + kh * 27 + j;
-                            // channels 0 to 3
+                            for (int cb = 0; cb < 4; cb += 4)
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
-                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
+                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12 + cb));
+                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20 + cb));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
@@ -738,7 +738,7 @@ partial class Zoo
                                         var m4x4 = V128.Create(m4);
                                         float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
                                         var m5x4 = V128.Create(m5);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
                                         acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
                                         acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
                                         acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
@@ -747,12 +747,12 @@ partial class Zoo
                                         acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
-                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
-                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
-                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
+                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12 + cb));
+                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16 + cb));
+                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20 + cb));
                             }
                         }
                         // j 6 to 8
@@ -760,11 +760,11 @@ partial class Zoo
                             const int j = 6;
                             int row = Layer1KernelOffset + (kh * 9 + j) * 4;
                             int tap = sampleInput + kh * 27 + j;
-                            // channels 0 to 3
+                            for (int cb = 0; cb < 4; cb += 4)
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
+                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
@@ -775,15 +775,15 @@ partial class Zoo
                                         var m1x4 = V128.Create(m1);
                                         float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
                                         var m2x4 = V128.Create(m2);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
                                         acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
                                         acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
                                         acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
+                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
                             }
                         }
                     }

@@ -460,162 +460,176 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 100; oh++)
+            for (int p = 0; p < 100; p += 4)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 256; cb += 64)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 64;
-                    int outputPixel = (oh * 1 + ow) * 256;
-                    for (int cb = 0; cb < 256; cb += 128)
+                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc3_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc3_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    for (int j = 0; j < 64; j++)
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                        var acc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                        var acc4 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 64));
-                        var acc5 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 80));
-                        var acc6 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 96));
-                        var acc7 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 112));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 64; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 64 + j);
-                                var mx16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb)), acc0);
-                                acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 16)), acc1);
-                                acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 32)), acc2);
-                                acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 48)), acc3);
-                                acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 64)), acc4);
-                                acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 80)), acc5);
-                                acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 96)), acc6);
-                                acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 112)), acc7);
-                            }
-                        }
-                        V512.StoreUnsafe(acc0, ref output, (nuint)(outputPixel + cb));
-                        V512.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + cb + 16));
-                        V512.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + cb + 32));
-                        V512.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + cb + 48));
-                        V512.StoreUnsafe(acc4, ref output, (nuint)(outputPixel + cb + 64));
-                        V512.StoreUnsafe(acc5, ref output, (nuint)(outputPixel + cb + 80));
-                        V512.StoreUnsafe(acc6, ref output, (nuint)(outputPixel + cb + 96));
-                        V512.StoreUnsafe(acc7, ref output, (nuint)(outputPixel + cb + 112));
+                        float m0 = Unsafe.Add(ref input, p * 64 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref input, p * 64 + 128 + j);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref input, p * 64 + 192 + j);
+                        var m3x16 = V512.Create(m3);
+                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
+                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 32));
+                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                        var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 48));
+                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                     }
+                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 16));
+                    V512.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 32));
+                    V512.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 48));
+                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 16));
+                    V512.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 32));
+                    V512.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 48));
+                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 256 + 512 + cb));
+                    V512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 256 + 512 + cb + 16));
+                    V512.StoreUnsafe(acc2_2, ref output, (nuint)(p * 256 + 512 + cb + 32));
+                    V512.StoreUnsafe(acc2_3, ref output, (nuint)(p * 256 + 512 + cb + 48));
+                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 256 + 768 + cb));
+                    V512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 256 + 768 + cb + 16));
+                    V512.StoreUnsafe(acc3_2, ref output, (nuint)(p * 256 + 768 + cb + 32));
+                    V512.StoreUnsafe(acc3_3, ref output, (nuint)(p * 256 + 768 + cb + 48));
                 }
             }
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 100; oh++)
+            for (int p = 0; p < 100; p += 2)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 256; cb += 32)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 64;
-                    int outputPixel = (oh * 1 + ow) * 256;
-                    for (int cb = 0; cb < 256; cb += 64)
+                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                    for (int j = 0; j < 64; j++)
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
-                        var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                        var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 40));
-                        var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                        var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 56));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 64; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 64 + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 24)), acc3);
-                                acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 32)), acc4);
-                                acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 40)), acc5);
-                                acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 48)), acc6);
-                                acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 56)), acc7);
-                            }
-                        }
-                        V256.StoreUnsafe(acc0, ref output, (nuint)(outputPixel + cb));
-                        V256.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + cb + 8));
-                        V256.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + cb + 16));
-                        V256.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + cb + 24));
-                        V256.StoreUnsafe(acc4, ref output, (nuint)(outputPixel + cb + 32));
-                        V256.StoreUnsafe(acc5, ref output, (nuint)(outputPixel + cb + 40));
-                        V256.StoreUnsafe(acc6, ref output, (nuint)(outputPixel + cb + 48));
-                        V256.StoreUnsafe(acc7, ref output, (nuint)(outputPixel + cb + 56));
+                        float m0 = Unsafe.Add(ref input, p * 64 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x8 = V256.Create(m1);
+                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
+                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
+                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 24));
+                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
+                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 24));
                 }
             }
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int oh = 0; oh < 100; oh++)
+            for (int p = 0; p < 100; p += 2)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int cb = 0; cb < 256; cb += 16)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 64;
-                    int outputPixel = (oh * 1 + ow) * 256;
-                    for (int cb = 0; cb < 256; cb += 32)
+                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    for (int j = 0; j < 64; j++)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 28));
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 64; j++)
-                            {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 64 + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + (kh * 64 + j) * 256 + cb + 28)), acc7);
-                            }
-                        }
-                        V128.StoreUnsafe(acc0, ref output, (nuint)(outputPixel + cb));
-                        V128.StoreUnsafe(acc1, ref output, (nuint)(outputPixel + cb + 4));
-                        V128.StoreUnsafe(acc2, ref output, (nuint)(outputPixel + cb + 8));
-                        V128.StoreUnsafe(acc3, ref output, (nuint)(outputPixel + cb + 12));
-                        V128.StoreUnsafe(acc4, ref output, (nuint)(outputPixel + cb + 16));
-                        V128.StoreUnsafe(acc5, ref output, (nuint)(outputPixel + cb + 20));
-                        V128.StoreUnsafe(acc6, ref output, (nuint)(outputPixel + cb + 24));
-                        V128.StoreUnsafe(acc7, ref output, (nuint)(outputPixel + cb + 28));
+                        float m0 = Unsafe.Add(ref input, p * 64 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
+                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 12));
+                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
+                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 12));
                 }
             }
         }
         else
         {
-            for (int oh = 0; oh < 100; oh++)
+            for (int p = 0; p < 100; p++)
             {
-                for (int ow = 0; ow < 1; ow++)
+                for (int c = 0; c < 256; c++)
                 {
-                    int inputPixel = (oh * 1 + ow * 1) * 64;
-                    int outputPixel = (oh * 1 + ow) * 256;
-                    for (int c = 0; c < 256; c++)
+                    float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                    for (int j = 0; j < 64; j++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
-                        for (int kh = 0; kh < 1; kh++)
-                        {
-                            for (int j = 0; j < 64; j++)
-                            {
-                                acc += Unsafe.Add(ref input, inputPixel + kh * 64 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + (kh * 64 + j) * 256 + c);
-                            }
-                        }
-                        Unsafe.Add(ref output, outputPixel + c) = acc;
+                        acc += Unsafe.Add(ref input, p * 64 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + j * 256 + c);
                     }
+                    Unsafe.Add(ref output, p * 256 + c) = acc;
                 }
             }
         }
@@ -2991,27 +3005,27 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         if (V512.IsHardwareAccelerated)
         {
-            for (int r = 0; r < 64; r += 2)
+            for (int r = 0; r < 64; r += 4)
             {
                 int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 128)
+                for (int cb = 0; cb < 256; cb += 64)
                 {
                     var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
                     var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
                     var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
                     var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc0_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 64));
-                    var acc0_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 80));
-                    var acc0_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 96));
-                    var acc0_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 112));
                     var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
                     var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
                     var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
                     var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                    var acc1_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 64));
-                    var acc1_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 80));
-                    var acc1_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 96));
-                    var acc1_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 112));
+                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
+                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
+                    var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
+                    var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
+                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
+                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
+                    var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
+                    var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 100; t++)
@@ -3020,132 +3034,144 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                             var m0x16 = V512.Create(m0);
                             float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
                             var m1x16 = V512.Create(m1);
+                            float m2 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 2);
+                            var m2x16 = V512.Create(m2);
+                            float m3 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 3);
+                            var m3x16 = V512.Create(m3);
                             var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
                             acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                             acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                             var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
                             acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                             acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
                             var row2 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32));
                             acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
                             acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
                             var row3 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48));
                             acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
                             acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                            var row4 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 64));
-                            acc0_4 = V512.MultiplyAddEstimate(m0x16, row4, acc0_4);
-                            acc1_4 = V512.MultiplyAddEstimate(m1x16, row4, acc1_4);
-                            var row5 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 80));
-                            acc0_5 = V512.MultiplyAddEstimate(m0x16, row5, acc0_5);
-                            acc1_5 = V512.MultiplyAddEstimate(m1x16, row5, acc1_5);
-                            var row6 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 96));
-                            acc0_6 = V512.MultiplyAddEstimate(m0x16, row6, acc0_6);
-                            acc1_6 = V512.MultiplyAddEstimate(m1x16, row6, acc1_6);
-                            var row7 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 112));
-                            acc0_7 = V512.MultiplyAddEstimate(m0x16, row7, acc0_7);
-                            acc1_7 = V512.MultiplyAddEstimate(m1x16, row7, acc1_7);
+                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                         }
                     }
                     V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
                     V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
                     V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
                     V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                    V512.StoreUnsafe(acc0_4, ref gradients, (nuint)(row + cb + 64));
-                    V512.StoreUnsafe(acc0_5, ref gradients, (nuint)(row + cb + 80));
-                    V512.StoreUnsafe(acc0_6, ref gradients, (nuint)(row + cb + 96));
-                    V512.StoreUnsafe(acc0_7, ref gradients, (nuint)(row + cb + 112));
                     V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
                     V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
                     V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
                     V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                    V512.StoreUnsafe(acc1_4, ref gradients, (nuint)(row + 256 + cb + 64));
-                    V512.StoreUnsafe(acc1_5, ref gradients, (nuint)(row + 256 + cb + 80));
-                    V512.StoreUnsafe(acc1_6, ref gradients, (nuint)(row + 256 + cb + 96));
-                    V512.StoreUnsafe(acc1_7, ref gradients, (nuint)(row + 256 + cb + 112));
+                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
+                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
+                    V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
+                    V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
+                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
+                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
+                    V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
+                    V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                 }
             }
         }
         else if (V256.IsHardwareAccelerated)
         {
-            for (int r = 0; r < 64; r++)
+            for (int r = 0; r < 64; r += 2)
             {
                 int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 64)
+                for (int cb = 0; cb < 256; cb += 32)
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                    var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 40));
-                    var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 56));
+                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 100; t++)
                         {
-                            float m = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8)), acc1);
-                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16)), acc2);
-                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24)), acc3);
-                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32)), acc4);
-                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 40)), acc5);
-                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48)), acc6);
-                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 56)), acc7);
+                            float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                            var m1x8 = V256.Create(m1);
+                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                            var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
+                            acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                            acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                            var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24));
+                            acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                            acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                         }
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
-                    V256.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 32));
-                    V256.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 40));
-                    V256.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 48));
-                    V256.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 56));
+                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                 }
             }
         }
         else if (V128.IsHardwareAccelerated)
         {
-            for (int r = 0; r < 64; r++)
+            for (int r = 0; r < 64; r += 2)
             {
                 int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 32)
+                for (int cb = 0; cb < 256; cb += 16)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
+                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
+                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
                     for (int s = 0; s < count; s++)
                     {
                         for (int t = 1; t < 100; t++)
                         {
-                            float m = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 28)), acc7);
+                            float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                            var m0x4 = V128.Create(m0);
+                            float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                            var m1x4 = V128.Create(m1);
+                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4));
+                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12));
+                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                         }
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
+                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                 }
             }
         }
@@ -3194,28 +3220,28 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 int sampleOutput = s * 25600;
                 for (int kh = 0; kh < 1; kh++)
                 {
-                    for (int j = 0; j < 64; j += 2)
+                    for (int j = 0; j < 64; j += 4)
                     {
                         int row = Layer2KernelOffset + (kh * 64 + j) * 256;
                         int tap = sampleInput + kh * 64 + j;
-                        for (int cb = 0; cb < 256; cb += 128)
+                        for (int cb = 0; cb < 256; cb += 64)
                         {
                             var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
                             var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
                             var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
                             var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                            var acc0_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 64));
-                            var acc0_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 80));
-                            var acc0_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 96));
-                            var acc0_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 112));
                             var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
                             var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
                             var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
                             var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                            var acc1_4 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 64));
-                            var acc1_5 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 80));
-                            var acc1_6 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 96));
-                            var acc1_7 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 112));
+                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
+                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
+                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
+                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
+                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
+                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
+                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
+                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
@@ -3224,48 +3250,48 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                                     var m0x16 = V512.Create(m0);
                                     float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
                                     var m1x16 = V512.Create(m1);
+                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 64);
+                                    var m2x16 = V512.Create(m2);
+                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 64);
+                                    var m3x16 = V512.Create(m3);
                                     var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
                                     acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
                                     acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                                     var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
                                     acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
                                     acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
                                     var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 32));
                                     acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
                                     acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                    acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                    acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
                                     var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 48));
                                     acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
                                     acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                    var row4 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 64));
-                                    acc0_4 = V512.MultiplyAddEstimate(m0x16, row4, acc0_4);
-                                    acc1_4 = V512.MultiplyAddEstimate(m1x16, row4, acc1_4);
-                                    var row5 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 80));
-                                    acc0_5 = V512.MultiplyAddEstimate(m0x16, row5, acc0_5);
-                                    acc1_5 = V512.MultiplyAddEstimate(m1x16, row5, acc1_5);
-                                    var row6 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 96));
-                                    acc0_6 = V512.MultiplyAddEstimate(m0x16, row6, acc0_6);
-                                    acc1_6 = V512.MultiplyAddEstimate(m1x16, row6, acc1_6);
-                                    var row7 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 112));
-                                    acc0_7 = V512.MultiplyAddEstimate(m0x16, row7, acc0_7);
-                                    acc1_7 = V512.MultiplyAddEstimate(m1x16, row7, acc1_7);
+                                    acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                    acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                                 }
                             }
                             V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
                             V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
                             V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
                             V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                            V512.StoreUnsafe(acc0_4, ref gradients, (nuint)(row + cb + 64));
-                            V512.StoreUnsafe(acc0_5, ref gradients, (nuint)(row + cb + 80));
-                            V512.StoreUnsafe(acc0_6, ref gradients, (nuint)(row + cb + 96));
-                            V512.StoreUnsafe(acc0_7, ref gradients, (nuint)(row + cb + 112));
                             V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
                             V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
                             V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
                             V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                            V512.StoreUnsafe(acc1_4, ref gradients, (nuint)(row + 256 + cb + 64));
-                            V512.StoreUnsafe(acc1_5, ref gradients, (nuint)(row + 256 + cb + 80));
-                            V512.StoreUnsafe(acc1_6, ref gradients, (nuint)(row + 256 + cb + 96));
-                            V512.StoreUnsafe(acc1_7, ref gradients, (nuint)(row + 256 + cb + 112));
+                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
+                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
+                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
+                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
+                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
+                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
+                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
+                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                         }
                     }
                 }
@@ -3309,44 +3335,50 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 int sampleOutput = s * 25600;
                 for (int kh = 0; kh < 1; kh++)
                 {
-                    for (int j = 0; j < 64; j++)
+                    for (int j = 0; j < 64; j += 2)
                     {
                         int row = Layer2KernelOffset + (kh * 64 + j) * 256;
                         int tap = sampleInput + kh * 64 + j;
-                        for (int cb = 0; cb < 256; cb += 64)
+                        for (int cb = 0; cb < 256; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                            var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 40));
-                            var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                            var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 56));
+                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
-                                    var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 24)), acc3);
-                                    acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 32)), acc4);
-                                    acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 40)), acc5);
-                                    acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 48)), acc6);
-                                    acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 56)), acc7);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
+                                    var m0x8 = V256.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
+                                    var m1x8 = V256.Create(m1);
+                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
+                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
+                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
+                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 24));
+                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 32));
-                            V256.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 40));
-                            V256.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 48));
-                            V256.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 56));
+                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
+                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
+                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                         }
                     }
                 }
@@ -3390,44 +3422,50 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 int sampleOutput = s * 25600;
                 for (int kh = 0; kh < 1; kh++)
                 {
-                    for (int j = 0; j < 64; j++)
+                    for (int j = 0; j < 64; j += 2)
                     {
                         int row = Layer2KernelOffset + (kh * 64 + j) * 256;
                         int tap = sampleInput + kh * 64 + j;
-                        for (int cb = 0; cb < 256; cb += 32)
+                        for (int cb = 0; cb < 256; cb += 16)
                         {
-                            var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 20));
-                            var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 28));
+                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
+                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
-                                    var mx4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 12)), acc3);
-                                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16)), acc4);
-                                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 20)), acc5);
-                                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 24)), acc6);
-                                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 28)), acc7);
+                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
+                                    var m0x4 = V128.Create(m0);
+                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
+                                    var m1x4 = V128.Create(m1);
+                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
+                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 4));
+                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
+                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 12));
+                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc4, ref gradients, (nuint)(row + cb + 16));
-                            V128.StoreUnsafe(acc5, ref gradients, (nuint)(row + cb + 20));
-                            V128.StoreUnsafe(acc6, ref gradients, (nuint)(row + cb + 24));
-                            V128.StoreUnsafe(acc7, ref gradients, (nuint)(row + cb + 28));
+                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
+                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
+                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                         }
                     }
                 }
@@ -3510,39 +3548,75 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 100; oh++)
+                for (int p = 0; p < 100; p += 4)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 25600 + p * 256;
+                    int target = s * 6400 + p * 64;
+                    for (int cb = 0; cb < 64; cb += 64)
                     {
-                        int source = s * 25600 + (oh * 1 + ow) * 256;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 48));
+                        var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb));
+                        var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 16));
+                        var acc2_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 32));
+                        var acc2_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 48));
+                        var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb));
+                        var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 16));
+                        var acc3_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 32));
+                        var acc3_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 48));
+                        for (int co = 0; co < 256; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 6400 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 64;
-                                int tap = (kh * 1 + kw) * 16384;
-                                // channels 0 to 63
-                                {
-                                    var acc0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                                    var acc2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
-                                    var acc3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 48));
-                                    for (int co = 0; co < 256; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx16 = V512.Create(m);
-                                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64)), acc0);
-                                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + 16)), acc1);
-                                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + 32)), acc2);
-                                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + 48)), acc3);
-                                    }
-                                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 16));
-                                    V512.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + 32));
-                                    V512.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + 48));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x16 = V512.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x16 = V512.Create(m1);
+                            float m2 = Unsafe.Add(ref outputGradient, source + 512 + co);
+                            var m2x16 = V512.Create(m2);
+                            float m3 = Unsafe.Add(ref outputGradient, source + 768 + co);
+                            var m3x16 = V512.Create(m3);
+                            var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
+                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                            var row2 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 32));
+                            acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                            acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                            var row3 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 48));
+                            acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                            acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                         }
+                        V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 16));
+                        V512.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 32));
+                        V512.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 48));
+                        V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        V512.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 32));
+                        V512.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 48));
+                        V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 128 + cb));
+                        V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 128 + cb + 16));
+                        V512.StoreUnsafe(acc2_2, ref inputGradient, (nuint)(target + 128 + cb + 32));
+                        V512.StoreUnsafe(acc2_3, ref inputGradient, (nuint)(target + 128 + cb + 48));
+                        V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 192 + cb));
+                        V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 192 + cb + 16));
+                        V512.StoreUnsafe(acc3_2, ref inputGradient, (nuint)(target + 192 + cb + 32));
+                        V512.StoreUnsafe(acc3_3, ref inputGradient, (nuint)(target + 192 + cb + 48));
                     }
                 }
             }
@@ -3551,51 +3625,47 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 100; oh++)
+                for (int p = 0; p < 100; p += 2)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 25600 + p * 256;
+                    int target = s * 6400 + p * 64;
+                    for (int cb = 0; cb < 64; cb += 32)
                     {
-                        int source = s * 25600 + (oh * 1 + ow) * 256;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
+                        var acc0_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
+                        var acc0_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
+                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        var acc1_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        var acc1_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 24));
+                        for (int co = 0; co < 256; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 6400 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 64;
-                                int tap = (kh * 1 + kw) * 16384;
-                                for (int cb = 0; cb < 64; cb += 64)
-                                {
-                                    var acc0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                                    var acc1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
-                                    var acc2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
-                                    var acc3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
-                                    var acc4 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 32));
-                                    var acc5 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 40));
-                                    var acc6 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 48));
-                                    var acc7 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 56));
-                                    for (int co = 0; co < 256; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx8 = V256.Create(m);
-                                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb)), acc0);
-                                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 8)), acc1);
-                                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 16)), acc2);
-                                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 24)), acc3);
-                                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 32)), acc4);
-                                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 40)), acc5);
-                                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 48)), acc6);
-                                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 56)), acc7);
-                                    }
-                                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target + cb));
-                                    V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + cb + 8));
-                                    V256.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + cb + 16));
-                                    V256.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + cb + 24));
-                                    V256.StoreUnsafe(acc4, ref inputGradient, (nuint)(target + cb + 32));
-                                    V256.StoreUnsafe(acc5, ref inputGradient, (nuint)(target + cb + 40));
-                                    V256.StoreUnsafe(acc6, ref inputGradient, (nuint)(target + cb + 48));
-                                    V256.StoreUnsafe(acc7, ref inputGradient, (nuint)(target + cb + 56));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = V256.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x8 = V256.Create(m1);
+                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            var row1 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
+                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                            var row2 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
+                            acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                            acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                            var row3 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 24));
+                            acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                            acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                         }
+                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 8));
+                        V256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 16));
+                        V256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 24));
+                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        V256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        V256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        V256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 24));
                     }
                 }
             }
@@ -3604,51 +3674,47 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 100; oh++)
+                for (int p = 0; p < 100; p += 2)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 25600 + p * 256;
+                    int target = s * 6400 + p * 64;
+                    for (int cb = 0; cb < 64; cb += 16)
                     {
-                        int source = s * 25600 + (oh * 1 + ow) * 256;
-                        for (int kh = 0; kh < 1; kh++)
+                        var acc0_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
+                        var acc0_2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
+                        var acc0_3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
+                        var acc1_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 4));
+                        var acc1_2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        var acc1_3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 12));
+                        for (int co = 0; co < 256; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 6400 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 64;
-                                int tap = (kh * 1 + kw) * 16384;
-                                for (int cb = 0; cb < 64; cb += 32)
-                                {
-                                    var acc0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                                    var acc1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
-                                    var acc2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
-                                    var acc3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
-                                    var acc4 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
-                                    var acc5 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 20));
-                                    var acc6 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
-                                    var acc7 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 28));
-                                    for (int co = 0; co < 256; co++)
-                                    {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb)), acc0);
-                                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 4)), acc1);
-                                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 8)), acc2);
-                                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 12)), acc3);
-                                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 16)), acc4);
-                                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 20)), acc5);
-                                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 24)), acc6);
-                                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 64 + cb + 28)), acc7);
-                                    }
-                                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(target + cb));
-                                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + cb + 4));
-                                    V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + cb + 8));
-                                    V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + cb + 12));
-                                    V128.StoreUnsafe(acc4, ref inputGradient, (nuint)(target + cb + 16));
-                                    V128.StoreUnsafe(acc5, ref inputGradient, (nuint)(target + cb + 20));
-                                    V128.StoreUnsafe(acc6, ref inputGradient, (nuint)(target + cb + 24));
-                                    V128.StoreUnsafe(acc7, ref inputGradient, (nuint)(target + cb + 28));
-                                }
-                            }
+                            float m0 = Unsafe.Add(ref outputGradient, source + co);
+                            var m0x4 = V128.Create(m0);
+                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x4 = V128.Create(m1);
+                            var row0 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            var row1 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 4));
+                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            var row2 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
+                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                            var row3 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 12));
+                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                         }
+                        V128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        V128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
+                        V128.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 8));
+                        V128.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 12));
+                        V128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        V128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 4));
+                        V128.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        V128.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 12));
                     }
                 }
             }
@@ -3657,28 +3723,18 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             for (int s = 0; s < count; s++)
             {
-                for (int oh = 0; oh < 100; oh++)
+                for (int p = 0; p < 100; p++)
                 {
-                    for (int ow = 0; ow < 1; ow++)
+                    int source = s * 25600 + p * 256;
+                    int target = s * 6400 + p * 64;
+                    for (int c = 0; c < 64; c++)
                     {
-                        int source = s * 25600 + (oh * 1 + ow) * 256;
-                        for (int kh = 0; kh < 1; kh++)
+                        float acc = Unsafe.Add(ref inputGradient, target + c);
+                        for (int co = 0; co < 256; co++)
                         {
-                            for (int kw = 0; kw < 1; kw++)
-                            {
-                                int target = s * 6400 + ((oh * 1 + kh) * 1 + ow * 1 + kw) * 64;
-                                int tap = (kh * 1 + kw) * 16384;
-                                for (int c = 0; c < 64; c++)
-                                {
-                                    float acc = Unsafe.Add(ref inputGradient, target + c);
-                                    for (int co = 0; co < 256; co++)
-                                    {
-                                        acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, tap + co * 64 + c);
-                                    }
-                                    Unsafe.Add(ref inputGradient, target + c) = acc;
-                                }
-                            }
+                            acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, co * 64 + c);
                         }
+                        Unsafe.Add(ref inputGradient, target + c) = acc;
                     }
                 }
             }
