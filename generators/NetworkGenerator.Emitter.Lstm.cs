@@ -264,80 +264,108 @@ public sealed partial class NetworkGenerator
         }
 
         /// <summary>
-        /// Backpropagation through time for a batch, from the stored gates and states: per sample and step (last to
-        /// first) it turns dh and dc into the gate gradients dz (4U), then dh(t-1) = dz·Uᵀ. The recurrent kernel gradient
-        /// and the projection's gradients follow from dz in separate passes.
+        /// Backpropagation through time for a batch, from the stored gates and states, step by step from the last:
+        /// each sample's dh and dc become its gate gradients dz (GateMath.BackwardStep), then dh(t-1) = dz·Uᵀ for all
+        /// samples together, in tiles that share each loaded row of Uᵀ. The recurrent kernel gradient and the
+        /// projection's gradients follow from dz in separate passes.
         /// </summary>
         private static void EmitLstmBackward(SourceWriter w, LstmLayerSpec l, LayerNames n)
         {
             int u = l.Units, g4 = l.Gates, steps = l.Steps;
-            string maskParameter = l.Masked ? "ref byte mask, " : "";
+            string maskParameter = l.Masked ? "ref byte mask, ref float dHiddenNext, " : "";
             w.WriteLine($"/// <summary>{l.Name}: gate gradients of <paramref name=\"count\"/> samples, through time.</summary>");
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {n.Method}BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, " +
                 $"ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, {maskParameter}int count)"))
-            using (w.Block("for (int s = 0; s < count; s++)"))
             {
-                w.WriteLine($"MemoryMarshal.CreateSpan(ref dHidden, {u}).Clear();");
-                w.WriteLine($"MemoryMarshal.CreateSpan(ref dCell, {u}).Clear();");
+                w.WriteLine($"MemoryMarshal.CreateSpan(ref dHidden, count * {u}).Clear();");
+                w.WriteLine($"MemoryMarshal.CreateSpan(ref dCell, count * {u}).Clear();");
                 using (w.Block($"for (int t = {steps - 1}; t >= 0; t--)"))
                 {
-                    w.WriteLine($"int g = (s * {steps} + t) * {g4};");
-                    w.WriteLine($"int h = (s * {steps} + t) * {u};");
-                    string outputIndex = l.ReturnSequences ? "h + k" : $"s * {u} + k";
-                    string header = l.ReturnSequences
-                        ? $"for (int k = 0; k < {u}; k++)"
-                        : $"for (int k = 0; t == {steps - 1} && k < {u}; k++)";
-                    w.WriteLine(l.ReturnSequences ? "// Every step's output receives a gradient." : "// Only the last step is an output.");
-                    using (w.Block(header))
+                    using (w.Block("for (int s = 0; s < count; s++)"))
                     {
-                        w.WriteLine($"Unsafe.Add(ref dHidden, k) += Unsafe.Add(ref outputGradient, {outputIndex});");
-                    }
-
-                    if (l.Masked)
-                    {
-                        w.WriteLine();
-                        w.WriteLine("// A masked step copied its state forward, so dh and dc pass through it untouched.");
-                        using (w.Block($"if (Unsafe.Add(ref mask, s * {steps} + t) == 0)"))
+                        w.WriteLine($"int g = (s * {steps} + t) * {g4};");
+                        w.WriteLine($"int h = (s * {steps} + t) * {u};");
+                        w.WriteLine($"Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * {u}), {u});");
+                        if (l.ReturnSequences)
                         {
-                            w.WriteLine($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gateGradient, g), {g4}).Clear();");
-                            w.WriteLine("continue;");
+                            w.WriteLine("// Every step's output receives a gradient.");
+                            w.WriteLine($"global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, h), {u}), dh);");
                         }
-                    }
+                        else
+                        {
+                            w.WriteLine("// Only the last step is an output.");
+                            using (w.Block($"if (t == {steps - 1})"))
+                            {
+                                w.WriteLine($"global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, s * {u}), {u}), dh);");
+                            }
+                        }
 
-                    w.WriteLine();
-                    using (w.Block($"for (int k = 0; k < {u}; k++)"))
-                    {
-                        w.WriteLine("float gi = Unsafe.Add(ref gates, g + k);");
-                        w.WriteLine($"float gf = Unsafe.Add(ref gates, g + {u} + k);");
-                        w.WriteLine($"float gc = Unsafe.Add(ref gates, g + {2 * u} + k);");
-                        w.WriteLine($"float go = Unsafe.Add(ref gates, g + {3 * u} + k);");
-                        w.WriteLine("float tanhC = MathF.Tanh(Unsafe.Add(ref cell, h + k));");
-                        w.WriteLine($"float previous = t > 0 ? Unsafe.Add(ref cell, h - {u} + k) : 0f;");
-                        w.WriteLine("float dh = Unsafe.Add(ref dHidden, k);");
-                        w.WriteLine("float dc = Unsafe.Add(ref dCell, k) + dh * go * (1f - tanhC * tanhC);");
-                        w.WriteLine("Unsafe.Add(ref gateGradient, g + k) = dc * gc * gi * (1f - gi);");
-                        w.WriteLine($"Unsafe.Add(ref gateGradient, g + {u} + k) = dc * previous * gf * (1f - gf);");
-                        w.WriteLine($"Unsafe.Add(ref gateGradient, g + {2 * u} + k) = dc * gi * (1f - gc * gc);");
-                        w.WriteLine($"Unsafe.Add(ref gateGradient, g + {3 * u} + k) = dh * tanhC * go * (1f - go);");
-                        w.WriteLine("Unsafe.Add(ref dCell, k) = dc * gf;");
+                        if (l.Masked)
+                        {
+                            w.WriteLine("// A masked step copied its state forward, so dh and dc pass through it untouched.");
+                            using (w.Block($"if (Unsafe.Add(ref mask, s * {steps} + t) == 0)"))
+                            {
+                                w.WriteLine($"MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gateGradient, g), {g4}).Clear();");
+                                w.WriteLine("continue;");
+                            }
+                        }
+
+                        w.WriteLine($"global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), " +
+                            $"ref Unsafe.Add(ref cell, t > 0 ? h - {u} : h), ref dh[0], ref Unsafe.Add(ref dCell, s * {u}), " +
+                            $"ref Unsafe.Add(ref gateGradient, g), {u}, first: t == 0);");
                     }
 
                     w.WriteLine();
                     w.WriteLine("// dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].");
                     using (w.Block("if (t > 0)"))
                     {
-                        EmitFlavorChain(w, f => EmitReduction(w, f, new Reduction
+                        if (l.Masked)
                         {
-                            Channels = u,
-                            Loops = new[] { $"for (int j = 0; j < {g4}; j++)" },
-                            Multiplier = _ => "Unsafe.Add(ref gateGradient, g + j)",
-                            RowReference = "transposedRecurrent",
-                            RowIndex = $"j * {u}",
-                            StoreReference = "dHidden",
-                        }));
+                            w.WriteLine($"{n.Method}BackwardHidden(ref transposedRecurrent, ref gateGradient, ref dHiddenNext, t, count);");
+                            using (w.Block("for (int s = 0; s < count; s++)"))
+                            using (w.Block($"if (Unsafe.Add(ref mask, s * {steps} + t) != 0)"))
+                            {
+                                w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref dHiddenNext, s * {u}), {u})" +
+                                    $".CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * {u}), {u}));");
+                            }
+                        }
+                        else
+                        {
+                            w.WriteLine($"{n.Method}BackwardHidden(ref transposedRecurrent, ref gateGradient, ref dHidden, t, count);");
+                        }
                     }
                 }
+            }
+
+            w.WriteLine();
+            w.WriteLine($"/// <summary>{l.Name}: dh(t-1) = dz(t)·Uᵀ of <paramref name=\"count\"/> samples, into <paramref name=\"target\"/>.</summary>");
+            w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {n.Method}BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)"))
+            {
+                EmitFlavorChain(w, f =>
+                {
+                    (int segments, int tile) = TileShape(f, u, MaxTile);
+                    w.WriteLine("int s = 0;");
+                    foreach (int lanes in tile > 1 ? new[] { tile, 1 } : new[] { 1 })
+                    {
+                        using (w.Block($"for (; s + {lanes} <= count; s += {lanes})"))
+                        {
+                            EmitReduction(w, f, new Reduction
+                            {
+                                Channels = u,
+                                Tile = lanes,
+                                SegmentsPerBlock = segments,
+                                Loops = new[] { $"for (int j = 0; j < {g4}; j++)" },
+                                Multiplier = lane => $"Unsafe.Add(ref gateGradient, ({Plus("s", lane.ToString(Invariant))}) * {steps * g4} + t * {g4} + j)",
+                                RowReference = "transposedRecurrent",
+                                RowIndex = $"j * {u}",
+                                StoreReference = "target",
+                                StoreIndex = lane => $"({Plus("s", lane.ToString(Invariant))}) * {u}",
+                            });
+                        }
+                    }
+                });
             }
 
             // dU[r, :] = Σ over samples and steps t ≥ 1 of h(t-1)[r] · dz(t): rows tiled like a dense kernel gradient.

@@ -335,6 +335,11 @@ public sealed partial class NetworkGenerator
 
                     w.WriteLine($"private readonly float[] {n.HiddenGradient} = new float[BatchSize * {l.Units}];");
                     w.WriteLine($"private readonly float[] {n.CellGradient} = new float[BatchSize * {l.Units}];");
+                    if (l.Masked)
+                    {
+                        w.WriteLine($"private readonly float[] {n.Field("HiddenGradientNext")} = new float[BatchSize * {l.Units}];");
+                    }
+
                     w.WriteLine($"private readonly float[] {n.TransposedRecurrent} = new float[{n.RecurrentLength}];");
                     if (m.NeedsInputGradient(i))
                     {
@@ -1041,7 +1046,7 @@ public sealed partial class NetworkGenerator
         {
             int steps = l.Steps;
             string hidden = l.ReturnSequences ? n.Output : n.Hidden;
-            string mask = l.Masked ? "ref _mask[start * InputLength], " : "";
+            string mask = l.Masked ? $"ref _mask[start * InputLength], {Batch(n.Field("HiddenGradientNext"), l.Units)}, " : "";
             LayerNames projection = ProjectionNames(n);
             string gateGradient = Batch(n.GateGradient, steps * l.Gates);
             w.WriteLine($"{n.Method}BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference({n.TransposedRecurrent}), " +

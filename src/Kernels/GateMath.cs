@@ -276,4 +276,113 @@ public static class GateMath
         state.StoreUnsafe(ref cell, (nuint)k);
         (output * Tanh(state)).StoreUnsafe(ref hidden, (nuint)k);
     }
+
+    /// <summary>
+    /// One step of backpropagation through time for one sample, from the activated gates (i, f, c~, o) and the cell
+    /// states c(t) and c(t-1): turns dh and dc into the pre-activation gate gradients dz (4U floats) and leaves
+    /// dc(t-1) = dc·f in <paramref name="cellGradient"/>. dh(t-1) = dz·Uᵀ is the caller's, as it is a product shared
+    /// between samples. <paramref name="first"/> means c(t-1) = 0, and <paramref name="previousCell"/> is not read.
+    /// </summary>
+    public static void BackwardStep(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+        ref float cellGradient, ref float gateGradient, int units, bool first)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; k + 16 <= units; k += 16)
+            {
+                BackwardStep512(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k + 8 <= units; k += 8)
+            {
+                BackwardStep256(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 4 <= units; k += 4)
+            {
+                BackwardStep128(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+            }
+        }
+
+        for (; k < units; k++)
+        {
+            float input = Unsafe.Add(ref gates, k);
+            float forget = Unsafe.Add(ref gates, units + k);
+            float candidate = Unsafe.Add(ref gates, 2 * units + k);
+            float output = Unsafe.Add(ref gates, 3 * units + k);
+            float tanhCell = Tanh(Unsafe.Add(ref cell, k));
+            float previous = first ? 0f : Unsafe.Add(ref previousCell, k);
+            float dh = Unsafe.Add(ref hiddenGradient, k);
+            float dc = Unsafe.Add(ref cellGradient, k) + dh * output * (1f - tanhCell * tanhCell);
+            Unsafe.Add(ref gateGradient, k) = dc * candidate * input * (1f - input);
+            Unsafe.Add(ref gateGradient, units + k) = dc * previous * forget * (1f - forget);
+            Unsafe.Add(ref gateGradient, 2 * units + k) = dc * input * (1f - candidate * candidate);
+            Unsafe.Add(ref gateGradient, 3 * units + k) = dh * tanhCell * output * (1f - output);
+            Unsafe.Add(ref cellGradient, k) = dc * forget;
+        }
+    }
+
+    private static void BackwardStep512(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+        ref float cellGradient, ref float gateGradient, int units, int k, bool first)
+    {
+        Vector512<float> one = Vector512<float>.One;
+        Vector512<float> input = Vector512.LoadUnsafe(ref gates, (nuint)k);
+        Vector512<float> forget = Vector512.LoadUnsafe(ref gates, (nuint)(units + k));
+        Vector512<float> candidate = Vector512.LoadUnsafe(ref gates, (nuint)(2 * units + k));
+        Vector512<float> output = Vector512.LoadUnsafe(ref gates, (nuint)(3 * units + k));
+        Vector512<float> tanhCell = Tanh(Vector512.LoadUnsafe(ref cell, (nuint)k));
+        Vector512<float> previous = first ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector512<float> dh = Vector512.LoadUnsafe(ref hiddenGradient, (nuint)k);
+        Vector512<float> dc = Vector512.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);
+        (dc * candidate * input * (one - input)).StoreUnsafe(ref gateGradient, (nuint)k);
+        (dc * previous * forget * (one - forget)).StoreUnsafe(ref gateGradient, (nuint)(units + k));
+        (dc * input * (one - candidate * candidate)).StoreUnsafe(ref gateGradient, (nuint)(2 * units + k));
+        (dh * tanhCell * output * (one - output)).StoreUnsafe(ref gateGradient, (nuint)(3 * units + k));
+        (dc * forget).StoreUnsafe(ref cellGradient, (nuint)k);
+    }
+
+    private static void BackwardStep256(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+        ref float cellGradient, ref float gateGradient, int units, int k, bool first)
+    {
+        Vector256<float> one = Vector256<float>.One;
+        Vector256<float> input = Vector256.LoadUnsafe(ref gates, (nuint)k);
+        Vector256<float> forget = Vector256.LoadUnsafe(ref gates, (nuint)(units + k));
+        Vector256<float> candidate = Vector256.LoadUnsafe(ref gates, (nuint)(2 * units + k));
+        Vector256<float> output = Vector256.LoadUnsafe(ref gates, (nuint)(3 * units + k));
+        Vector256<float> tanhCell = Tanh(Vector256.LoadUnsafe(ref cell, (nuint)k));
+        Vector256<float> previous = first ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector256<float> dh = Vector256.LoadUnsafe(ref hiddenGradient, (nuint)k);
+        Vector256<float> dc = Vector256.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);
+        (dc * candidate * input * (one - input)).StoreUnsafe(ref gateGradient, (nuint)k);
+        (dc * previous * forget * (one - forget)).StoreUnsafe(ref gateGradient, (nuint)(units + k));
+        (dc * input * (one - candidate * candidate)).StoreUnsafe(ref gateGradient, (nuint)(2 * units + k));
+        (dh * tanhCell * output * (one - output)).StoreUnsafe(ref gateGradient, (nuint)(3 * units + k));
+        (dc * forget).StoreUnsafe(ref cellGradient, (nuint)k);
+    }
+
+    private static void BackwardStep128(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+        ref float cellGradient, ref float gateGradient, int units, int k, bool first)
+    {
+        Vector128<float> one = Vector128<float>.One;
+        Vector128<float> input = Vector128.LoadUnsafe(ref gates, (nuint)k);
+        Vector128<float> forget = Vector128.LoadUnsafe(ref gates, (nuint)(units + k));
+        Vector128<float> candidate = Vector128.LoadUnsafe(ref gates, (nuint)(2 * units + k));
+        Vector128<float> output = Vector128.LoadUnsafe(ref gates, (nuint)(3 * units + k));
+        Vector128<float> tanhCell = Tanh(Vector128.LoadUnsafe(ref cell, (nuint)k));
+        Vector128<float> previous = first ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref previousCell, (nuint)k);
+        Vector128<float> dh = Vector128.LoadUnsafe(ref hiddenGradient, (nuint)k);
+        Vector128<float> dc = Vector128.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);
+        (dc * candidate * input * (one - input)).StoreUnsafe(ref gateGradient, (nuint)k);
+        (dc * previous * forget * (one - forget)).StoreUnsafe(ref gateGradient, (nuint)(units + k));
+        (dc * input * (one - candidate * candidate)).StoreUnsafe(ref gateGradient, (nuint)(2 * units + k));
+        (dh * tanhCell * output * (one - output)).StoreUnsafe(ref gateGradient, (nuint)(3 * units + k));
+        (dc * forget).StoreUnsafe(ref cellGradient, (nuint)k);
+    }
 }

@@ -1108,97 +1108,225 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        for (int s = 0; s < count; s++)
+        MemoryMarshal.CreateSpan(ref dHidden, count * 8).Clear();
+        MemoryMarshal.CreateSpan(ref dCell, count * 8).Clear();
+        for (int t = 19; t >= 0; t--)
         {
-            MemoryMarshal.CreateSpan(ref dHidden, 8).Clear();
-            MemoryMarshal.CreateSpan(ref dCell, 8).Clear();
-            for (int t = 19; t >= 0; t--)
+            for (int s = 0; s < count; s++)
             {
                 int g = (s * 20 + t) * 32;
                 int h = (s * 20 + t) * 8;
+                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 8), 8);
                 // Every step's output receives a gradient.
-                for (int k = 0; k < 8; k++)
-                {
-                    Unsafe.Add(ref dHidden, k) += Unsafe.Add(ref outputGradient, h + k);
-                }
+                global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, h), 8), dh);
+                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 8 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 8), ref Unsafe.Add(ref gateGradient, g), 8, first: t == 0);
+            }
 
-                for (int k = 0; k < 8; k++)
-                {
-                    float gi = Unsafe.Add(ref gates, g + k);
-                    float gf = Unsafe.Add(ref gates, g + 8 + k);
-                    float gc = Unsafe.Add(ref gates, g + 16 + k);
-                    float go = Unsafe.Add(ref gates, g + 24 + k);
-                    float tanhC = MathF.Tanh(Unsafe.Add(ref cell, h + k));
-                    float previous = t > 0 ? Unsafe.Add(ref cell, h - 8 + k) : 0f;
-                    float dh = Unsafe.Add(ref dHidden, k);
-                    float dc = Unsafe.Add(ref dCell, k) + dh * go * (1f - tanhC * tanhC);
-                    Unsafe.Add(ref gateGradient, g + k) = dc * gc * gi * (1f - gi);
-                    Unsafe.Add(ref gateGradient, g + 8 + k) = dc * previous * gf * (1f - gf);
-                    Unsafe.Add(ref gateGradient, g + 16 + k) = dc * gi * (1f - gc * gc);
-                    Unsafe.Add(ref gateGradient, g + 24 + k) = dh * tanhC * go * (1f - go);
-                    Unsafe.Add(ref dCell, k) = dc * gf;
-                }
+            // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
+            if (t > 0)
+            {
+                Layer1BackwardHidden(ref transposedRecurrent, ref gateGradient, ref dHidden, t, count);
+            }
+        }
+    }
 
-                // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
-                if (t > 0)
+    /// <summary>lstm: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 6 <= count; s += 6)
+            {
+                // channels 0 to 7
                 {
-                    if (V512.IsHardwareAccelerated)
+                    var acc0_0 = V256.Create(0f);
+                    var acc1_0 = V256.Create(0f);
+                    var acc2_0 = V256.Create(0f);
+                    var acc3_0 = V256.Create(0f);
+                    var acc4_0 = V256.Create(0f);
+                    var acc5_0 = V256.Create(0f);
+                    for (int j = 0; j < 32; j++)
                     {
-                        // channels 0 to 7
-                        {
-                            var acc0 = V256.Create(0f);
-                            for (int j = 0; j < 32; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
-                            }
-                            V256.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x8 = V256.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x8 = V256.Create(m3);
+                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
+                        var m4x8 = V256.Create(m4);
+                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
+                        var m5x8 = V256.Create(m5);
+                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                     }
-                    else if (V256.IsHardwareAccelerated)
+                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8));
+                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8));
+                    V256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8));
+                    V256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8));
+                    V256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8));
+                    V256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                // channels 0 to 7
+                {
+                    var acc0 = V256.Create(0f);
+                    for (int j = 0; j < 32; j++)
                     {
-                        // channels 0 to 7
-                        {
-                            var acc0 = V256.Create(0f);
-                            for (int j = 0; j < 32; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
-                            }
-                            V256.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
                     }
-                    else if (V128.IsHardwareAccelerated)
+                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8));
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 6 <= count; s += 6)
+            {
+                for (int cb = 0; cb < 8; cb += 8)
+                {
+                    var acc0_0 = V256.Create(0f);
+                    var acc1_0 = V256.Create(0f);
+                    var acc2_0 = V256.Create(0f);
+                    var acc3_0 = V256.Create(0f);
+                    var acc4_0 = V256.Create(0f);
+                    var acc5_0 = V256.Create(0f);
+                    for (int j = 0; j < 32; j++)
                     {
-                        // channels 0 to 7
-                        {
-                            var acc0 = V128.Create(0f);
-                            var acc1 = V128.Create(0f);
-                            for (int j = 0; j < 32; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + 4)), acc1);
-                            }
-                            V128.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                            V128.StoreUnsafe(acc1, ref dHidden, (nuint)(4));
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x8 = V256.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x8 = V256.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x8 = V256.Create(m3);
+                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
+                        var m4x8 = V256.Create(m4);
+                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
+                        var m5x8 = V256.Create(m5);
+                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                     }
-                    else
+                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
+                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
+                    V256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
+                    V256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
+                    V256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8 + cb));
+                    V256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8 + cb));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 8; cb += 8)
+                {
+                    var acc0 = V256.Create(0f);
+                    for (int j = 0; j < 32; j++)
                     {
-                        for (int c = 0; c < 8; c++)
-                        {
-                            float acc = 0f;
-                            for (int j = 0; j < 32; j++)
-                            {
-                                acc += Unsafe.Add(ref gateGradient, g + j) * Unsafe.Add(ref transposedRecurrent, j * 8 + c);
-                            }
-                            Unsafe.Add(ref dHidden, c) = acc;
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
                     }
+                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 4 <= count; s += 4)
+            {
+                for (int cb = 0; cb < 8; cb += 8)
+                {
+                    var acc0_0 = V128.Create(0f);
+                    var acc0_1 = V128.Create(0f);
+                    var acc1_0 = V128.Create(0f);
+                    var acc1_1 = V128.Create(0f);
+                    var acc2_0 = V128.Create(0f);
+                    var acc2_1 = V128.Create(0f);
+                    var acc3_0 = V128.Create(0f);
+                    var acc3_1 = V128.Create(0f);
+                    for (int j = 0; j < 32; j++)
+                    {
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x4 = V128.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x4 = V128.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x4 = V128.Create(m3);
+                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        var row1 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        acc2_1 = V128.MultiplyAddEstimate(m2x4, row1, acc2_1);
+                        acc3_1 = V128.MultiplyAddEstimate(m3x4, row1, acc3_1);
+                    }
+                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
+                    V128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 8 + cb + 4));
+                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
+                    V128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 8 + cb + 4));
+                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
+                    V128.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 8 + cb + 4));
+                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
+                    V128.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 8 + cb + 4));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 8; cb += 8)
+                {
+                    var acc0 = V128.Create(0f);
+                    var acc1 = V128.Create(0f);
+                    for (int j = 0; j < 32; j++)
+                    {
+                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
+                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4)), acc1);
+                    }
+                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
+                    V128.StoreUnsafe(acc1, ref target, (nuint)((s) * 8 + cb + 4));
+                }
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int c = 0; c < 8; c++)
+                {
+                    float acc = 0f;
+                    for (int j = 0; j < 32; j++)
+                    {
+                        acc += Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j) * Unsafe.Add(ref transposedRecurrent, j * 8 + c);
+                    }
+                    Unsafe.Add(ref target, (s) * 8 + c) = acc;
                 }
             }
         }
@@ -2331,94 +2459,222 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        for (int s = 0; s < count; s++)
+        MemoryMarshal.CreateSpan(ref dHidden, count * 4).Clear();
+        MemoryMarshal.CreateSpan(ref dCell, count * 4).Clear();
+        for (int t = 19; t >= 0; t--)
         {
-            MemoryMarshal.CreateSpan(ref dHidden, 4).Clear();
-            MemoryMarshal.CreateSpan(ref dCell, 4).Clear();
-            for (int t = 19; t >= 0; t--)
+            for (int s = 0; s < count; s++)
             {
                 int g = (s * 20 + t) * 16;
                 int h = (s * 20 + t) * 4;
+                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 4), 4);
                 // Only the last step is an output.
-                for (int k = 0; t == 19 && k < 4; k++)
+                if (t == 19)
                 {
-                    Unsafe.Add(ref dHidden, k) += Unsafe.Add(ref outputGradient, s * 4 + k);
+                    global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, s * 4), 4), dh);
                 }
+                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 4 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 4), ref Unsafe.Add(ref gateGradient, g), 4, first: t == 0);
+            }
 
-                for (int k = 0; k < 4; k++)
+            // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
+            if (t > 0)
+            {
+                Layer2BackwardHidden(ref transposedRecurrent, ref gateGradient, ref dHidden, t, count);
+            }
+        }
+    }
+
+    /// <summary>lstm_1: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 6 <= count; s += 6)
+            {
+                // channels 0 to 3
                 {
-                    float gi = Unsafe.Add(ref gates, g + k);
-                    float gf = Unsafe.Add(ref gates, g + 4 + k);
-                    float gc = Unsafe.Add(ref gates, g + 8 + k);
-                    float go = Unsafe.Add(ref gates, g + 12 + k);
-                    float tanhC = MathF.Tanh(Unsafe.Add(ref cell, h + k));
-                    float previous = t > 0 ? Unsafe.Add(ref cell, h - 4 + k) : 0f;
-                    float dh = Unsafe.Add(ref dHidden, k);
-                    float dc = Unsafe.Add(ref dCell, k) + dh * go * (1f - tanhC * tanhC);
-                    Unsafe.Add(ref gateGradient, g + k) = dc * gc * gi * (1f - gi);
-                    Unsafe.Add(ref gateGradient, g + 4 + k) = dc * previous * gf * (1f - gf);
-                    Unsafe.Add(ref gateGradient, g + 8 + k) = dc * gi * (1f - gc * gc);
-                    Unsafe.Add(ref gateGradient, g + 12 + k) = dh * tanhC * go * (1f - go);
-                    Unsafe.Add(ref dCell, k) = dc * gf;
+                    var acc0_0 = V128.Create(0f);
+                    var acc1_0 = V128.Create(0f);
+                    var acc2_0 = V128.Create(0f);
+                    var acc3_0 = V128.Create(0f);
+                    var acc4_0 = V128.Create(0f);
+                    var acc5_0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
+                    {
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = V128.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = V128.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = V128.Create(m3);
+                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = V128.Create(m4);
+                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = V128.Create(m5);
+                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                    }
+                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
+                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
+                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
+                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
+                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
+                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
                 }
-
-                // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
-                if (t > 0)
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                // channels 0 to 3
                 {
-                    if (V512.IsHardwareAccelerated)
+                    var acc0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
                     {
-                        // channels 0 to 3
-                        {
-                            var acc0 = V128.Create(0f);
-                            for (int j = 0; j < 16; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
-                            }
-                            V128.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
                     }
-                    else if (V256.IsHardwareAccelerated)
+                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 6 <= count; s += 6)
+            {
+                // channels 0 to 3
+                {
+                    var acc0_0 = V128.Create(0f);
+                    var acc1_0 = V128.Create(0f);
+                    var acc2_0 = V128.Create(0f);
+                    var acc3_0 = V128.Create(0f);
+                    var acc4_0 = V128.Create(0f);
+                    var acc5_0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
                     {
-                        // channels 0 to 3
-                        {
-                            var acc0 = V128.Create(0f);
-                            for (int j = 0; j < 16; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
-                            }
-                            V128.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = V128.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = V128.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = V128.Create(m3);
+                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = V128.Create(m4);
+                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = V128.Create(m5);
+                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                     }
-                    else if (V128.IsHardwareAccelerated)
+                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
+                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
+                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
+                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
+                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
+                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                // channels 0 to 3
+                {
+                    var acc0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
                     {
-                        // channels 0 to 3
-                        {
-                            var acc0 = V128.Create(0f);
-                            for (int j = 0; j < 16; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
-                            }
-                            V128.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
                     }
-                    else
+                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 6 <= count; s += 6)
+            {
+                for (int cb = 0; cb < 4; cb += 4)
+                {
+                    var acc0_0 = V128.Create(0f);
+                    var acc1_0 = V128.Create(0f);
+                    var acc2_0 = V128.Create(0f);
+                    var acc3_0 = V128.Create(0f);
+                    var acc4_0 = V128.Create(0f);
+                    var acc5_0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
                     {
-                        for (int c = 0; c < 4; c++)
-                        {
-                            float acc = 0f;
-                            for (int j = 0; j < 16; j++)
-                            {
-                                acc += Unsafe.Add(ref gateGradient, g + j) * Unsafe.Add(ref transposedRecurrent, j * 4 + c);
-                            }
-                            Unsafe.Add(ref dHidden, c) = acc;
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = V128.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = V128.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = V128.Create(m3);
+                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = V128.Create(m4);
+                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = V128.Create(m5);
+                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                     }
+                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4 + cb));
+                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4 + cb));
+                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4 + cb));
+                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4 + cb));
+                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4 + cb));
+                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4 + cb));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 4; cb += 4)
+                {
+                    var acc0 = V128.Create(0f);
+                    for (int j = 0; j < 16; j++)
+                    {
+                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb)), acc0);
+                    }
+                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4 + cb));
+                }
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int c = 0; c < 4; c++)
+                {
+                    float acc = 0f;
+                    for (int j = 0; j < 16; j++)
+                    {
+                        acc += Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j) * Unsafe.Add(ref transposedRecurrent, j * 4 + c);
+                    }
+                    Unsafe.Add(ref target, (s) * 4 + c) = acc;
                 }
             }
         }

@@ -2855,145 +2855,280 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        for (int s = 0; s < count; s++)
+        MemoryMarshal.CreateSpan(ref dHidden, count * 64).Clear();
+        MemoryMarshal.CreateSpan(ref dCell, count * 64).Clear();
+        for (int t = 99; t >= 0; t--)
         {
-            MemoryMarshal.CreateSpan(ref dHidden, 64).Clear();
-            MemoryMarshal.CreateSpan(ref dCell, 64).Clear();
-            for (int t = 99; t >= 0; t--)
+            for (int s = 0; s < count; s++)
             {
                 int g = (s * 100 + t) * 256;
                 int h = (s * 100 + t) * 64;
+                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 64), 64);
                 // Only the last step is an output.
-                for (int k = 0; t == 99 && k < 64; k++)
+                if (t == 99)
                 {
-                    Unsafe.Add(ref dHidden, k) += Unsafe.Add(ref outputGradient, s * 64 + k);
+                    global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, s * 64), 64), dh);
                 }
+                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 64 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 64), ref Unsafe.Add(ref gateGradient, g), 64, first: t == 0);
+            }
 
-                for (int k = 0; k < 64; k++)
+            // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
+            if (t > 0)
+            {
+                Layer2BackwardHidden(ref transposedRecurrent, ref gateGradient, ref dHidden, t, count);
+            }
+        }
+    }
+
+    /// <summary>lstm: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 4 <= count; s += 4)
+            {
+                for (int cb = 0; cb < 64; cb += 64)
                 {
-                    float gi = Unsafe.Add(ref gates, g + k);
-                    float gf = Unsafe.Add(ref gates, g + 64 + k);
-                    float gc = Unsafe.Add(ref gates, g + 128 + k);
-                    float go = Unsafe.Add(ref gates, g + 192 + k);
-                    float tanhC = MathF.Tanh(Unsafe.Add(ref cell, h + k));
-                    float previous = t > 0 ? Unsafe.Add(ref cell, h - 64 + k) : 0f;
-                    float dh = Unsafe.Add(ref dHidden, k);
-                    float dc = Unsafe.Add(ref dCell, k) + dh * go * (1f - tanhC * tanhC);
-                    Unsafe.Add(ref gateGradient, g + k) = dc * gc * gi * (1f - gi);
-                    Unsafe.Add(ref gateGradient, g + 64 + k) = dc * previous * gf * (1f - gf);
-                    Unsafe.Add(ref gateGradient, g + 128 + k) = dc * gi * (1f - gc * gc);
-                    Unsafe.Add(ref gateGradient, g + 192 + k) = dh * tanhC * go * (1f - go);
-                    Unsafe.Add(ref dCell, k) = dc * gf;
+                    var acc0_0 = V512.Create(0f);
+                    var acc0_1 = V512.Create(0f);
+                    var acc0_2 = V512.Create(0f);
+                    var acc0_3 = V512.Create(0f);
+                    var acc1_0 = V512.Create(0f);
+                    var acc1_1 = V512.Create(0f);
+                    var acc1_2 = V512.Create(0f);
+                    var acc1_3 = V512.Create(0f);
+                    var acc2_0 = V512.Create(0f);
+                    var acc2_1 = V512.Create(0f);
+                    var acc2_2 = V512.Create(0f);
+                    var acc2_3 = V512.Create(0f);
+                    var acc3_0 = V512.Create(0f);
+                    var acc3_1 = V512.Create(0f);
+                    var acc3_2 = V512.Create(0f);
+                    var acc3_3 = V512.Create(0f);
+                    for (int j = 0; j < 256; j++)
+                    {
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x16 = V512.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x16 = V512.Create(m1);
+                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 25600 + t * 256 + j);
+                        var m2x16 = V512.Create(m2);
+                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 25600 + t * 256 + j);
+                        var m3x16 = V512.Create(m3);
+                        var row0 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        var row1 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
+                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        var row2 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32));
+                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                        var row3 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48));
+                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                    }
+                    V512.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    V512.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 16));
+                    V512.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 32));
+                    V512.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 48));
+                    V512.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    V512.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 16));
+                    V512.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 32));
+                    V512.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 48));
+                    V512.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 64 + cb));
+                    V512.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 64 + cb + 16));
+                    V512.StoreUnsafe(acc2_2, ref target, (nuint)((s + 2) * 64 + cb + 32));
+                    V512.StoreUnsafe(acc2_3, ref target, (nuint)((s + 2) * 64 + cb + 48));
+                    V512.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 64 + cb));
+                    V512.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 64 + cb + 16));
+                    V512.StoreUnsafe(acc3_2, ref target, (nuint)((s + 3) * 64 + cb + 32));
+                    V512.StoreUnsafe(acc3_3, ref target, (nuint)((s + 3) * 64 + cb + 48));
                 }
-
-                // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
-                if (t > 0)
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 64; cb += 64)
                 {
-                    if (V512.IsHardwareAccelerated)
+                    var acc0 = V512.Create(0f);
+                    var acc1 = V512.Create(0f);
+                    var acc2 = V512.Create(0f);
+                    var acc3 = V512.Create(0f);
+                    for (int j = 0; j < 256; j++)
                     {
-                        // channels 0 to 63
-                        {
-                            var acc0 = V512.Create(0f);
-                            var acc1 = V512.Create(0f);
-                            var acc2 = V512.Create(0f);
-                            var acc3 = V512.Create(0f);
-                            for (int j = 0; j < 256; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx16 = V512.Create(m);
-                                acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64)), acc0);
-                                acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + 16)), acc1);
-                                acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + 32)), acc2);
-                                acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + 48)), acc3);
-                            }
-                            V512.StoreUnsafe(acc0, ref dHidden, (nuint)(0));
-                            V512.StoreUnsafe(acc1, ref dHidden, (nuint)(16));
-                            V512.StoreUnsafe(acc2, ref dHidden, (nuint)(32));
-                            V512.StoreUnsafe(acc3, ref dHidden, (nuint)(48));
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx16 = V512.Create(m);
+                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc1);
+                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32)), acc2);
+                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48)), acc3);
                     }
-                    else if (V256.IsHardwareAccelerated)
+                    V512.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    V512.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 16));
+                    V512.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 32));
+                    V512.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 48));
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                for (int cb = 0; cb < 64; cb += 32)
+                {
+                    var acc0_0 = V256.Create(0f);
+                    var acc0_1 = V256.Create(0f);
+                    var acc0_2 = V256.Create(0f);
+                    var acc0_3 = V256.Create(0f);
+                    var acc1_0 = V256.Create(0f);
+                    var acc1_1 = V256.Create(0f);
+                    var acc1_2 = V256.Create(0f);
+                    var acc1_3 = V256.Create(0f);
+                    for (int j = 0; j < 256; j++)
                     {
-                        for (int cb = 0; cb < 64; cb += 64)
-                        {
-                            var acc0 = V256.Create(0f);
-                            var acc1 = V256.Create(0f);
-                            var acc2 = V256.Create(0f);
-                            var acc3 = V256.Create(0f);
-                            var acc4 = V256.Create(0f);
-                            var acc5 = V256.Create(0f);
-                            var acc6 = V256.Create(0f);
-                            var acc7 = V256.Create(0f);
-                            for (int j = 0; j < 256; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24)), acc3);
-                                acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32)), acc4);
-                                acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 40)), acc5);
-                                acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48)), acc6);
-                                acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 56)), acc7);
-                            }
-                            V256.StoreUnsafe(acc0, ref dHidden, (nuint)(cb));
-                            V256.StoreUnsafe(acc1, ref dHidden, (nuint)(cb + 8));
-                            V256.StoreUnsafe(acc2, ref dHidden, (nuint)(cb + 16));
-                            V256.StoreUnsafe(acc3, ref dHidden, (nuint)(cb + 24));
-                            V256.StoreUnsafe(acc4, ref dHidden, (nuint)(cb + 32));
-                            V256.StoreUnsafe(acc5, ref dHidden, (nuint)(cb + 40));
-                            V256.StoreUnsafe(acc6, ref dHidden, (nuint)(cb + 48));
-                            V256.StoreUnsafe(acc7, ref dHidden, (nuint)(cb + 56));
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x8 = V256.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x8 = V256.Create(m1);
+                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
+                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
+                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24));
+                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    else if (V128.IsHardwareAccelerated)
+                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    V256.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 8));
+                    V256.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 16));
+                    V256.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 24));
+                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    V256.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 8));
+                    V256.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 16));
+                    V256.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 24));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 64; cb += 32)
+                {
+                    var acc0 = V256.Create(0f);
+                    var acc1 = V256.Create(0f);
+                    var acc2 = V256.Create(0f);
+                    var acc3 = V256.Create(0f);
+                    for (int j = 0; j < 256; j++)
                     {
-                        for (int cb = 0; cb < 64; cb += 32)
-                        {
-                            var acc0 = V128.Create(0f);
-                            var acc1 = V128.Create(0f);
-                            var acc2 = V128.Create(0f);
-                            var acc3 = V128.Create(0f);
-                            var acc4 = V128.Create(0f);
-                            var acc5 = V128.Create(0f);
-                            var acc6 = V128.Create(0f);
-                            var acc7 = V128.Create(0f);
-                            for (int j = 0; j < 256; j++)
-                            {
-                                float m = Unsafe.Add(ref gateGradient, g + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 28)), acc7);
-                            }
-                            V128.StoreUnsafe(acc0, ref dHidden, (nuint)(cb));
-                            V128.StoreUnsafe(acc1, ref dHidden, (nuint)(cb + 4));
-                            V128.StoreUnsafe(acc2, ref dHidden, (nuint)(cb + 8));
-                            V128.StoreUnsafe(acc3, ref dHidden, (nuint)(cb + 12));
-                            V128.StoreUnsafe(acc4, ref dHidden, (nuint)(cb + 16));
-                            V128.StoreUnsafe(acc5, ref dHidden, (nuint)(cb + 20));
-                            V128.StoreUnsafe(acc6, ref dHidden, (nuint)(cb + 24));
-                            V128.StoreUnsafe(acc7, ref dHidden, (nuint)(cb + 28));
-                        }
+                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx8 = V256.Create(m);
+                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc1);
+                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc2);
+                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24)), acc3);
                     }
-                    else
+                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    V256.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 8));
+                    V256.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 16));
+                    V256.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 24));
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            int s = 0;
+            for (; s + 2 <= count; s += 2)
+            {
+                for (int cb = 0; cb < 64; cb += 16)
+                {
+                    var acc0_0 = V128.Create(0f);
+                    var acc0_1 = V128.Create(0f);
+                    var acc0_2 = V128.Create(0f);
+                    var acc0_3 = V128.Create(0f);
+                    var acc1_0 = V128.Create(0f);
+                    var acc1_1 = V128.Create(0f);
+                    var acc1_2 = V128.Create(0f);
+                    var acc1_3 = V128.Create(0f);
+                    for (int j = 0; j < 256; j++)
                     {
-                        for (int c = 0; c < 64; c++)
-                        {
-                            float acc = 0f;
-                            for (int j = 0; j < 256; j++)
-                            {
-                                acc += Unsafe.Add(ref gateGradient, g + j) * Unsafe.Add(ref transposedRecurrent, j * 64 + c);
-                            }
-                            Unsafe.Add(ref dHidden, c) = acc;
-                        }
+                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x4 = V128.Create(m0);
+                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x4 = V128.Create(m1);
+                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4));
+                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
+                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12));
+                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
+                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    V128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 4));
+                    V128.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 8));
+                    V128.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 12));
+                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    V128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 4));
+                    V128.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 8));
+                    V128.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 12));
+                }
+            }
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int cb = 0; cb < 64; cb += 16)
+                {
+                    var acc0 = V128.Create(0f);
+                    var acc1 = V128.Create(0f);
+                    var acc2 = V128.Create(0f);
+                    var acc3 = V128.Create(0f);
+                    for (int j = 0; j < 256; j++)
+                    {
+                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx4 = V128.Create(m);
+                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4)), acc1);
+                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc2);
+                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12)), acc3);
+                    }
+                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    V128.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 4));
+                    V128.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 8));
+                    V128.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 12));
+                }
+            }
+        }
+        else
+        {
+            int s = 0;
+            for (; s + 1 <= count; s += 1)
+            {
+                for (int c = 0; c < 64; c++)
+                {
+                    float acc = 0f;
+                    for (int j = 0; j < 256; j++)
+                    {
+                        acc += Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j) * Unsafe.Add(ref transposedRecurrent, j * 64 + c);
+                    }
+                    Unsafe.Add(ref target, (s) * 64 + c) = acc;
                 }
             }
         }
