@@ -216,6 +216,33 @@ public sealed partial class NetworkGenerator
             /// <summary>Whether any kernel reads weights in a prepared layout that must follow changes to the parameters.</summary>
             public bool HasPreparedWeights => Enumerable.Range(0, Layers.Length).Any(FoldsEmbedding);
 
+            /// <summary>
+            /// The output rows and columns of convolution <paramref name="layer"/> that inference reads: all of them,
+            /// except before a max pool whose last window ends short of the border (a Valid pool that floors, such as
+            /// pool 2 on 11x11, reads rows and columns 0..9 only). Training computes every pixel: the backward pass
+            /// reads the whole output.
+            /// </summary>
+            public (int Rows, int Columns) UsedOutput(int layer)
+            {
+                LayerSpec c = Layers[layer];
+                if (c is not ConvLayerSpec { IsDense: false } || layer == Last || Layers[layer + 1] is not MaxPoolLayerSpec p)
+                {
+                    return (c.Output.Height, c.Output.Width);
+                }
+
+                // The pool's last window (the h1, w1 its kernel computes for the last output pixel) bounds what it reads.
+                int rows = System.Math.Min((p.Output.Height - 1) * p.Stride - p.PadTop + p.PoolSize, p.Input.Height);
+                int columns = System.Math.Min((p.Output.Width - 1) * p.Stride - p.PadLeft + p.PoolSize, p.Input.Width);
+                return (rows, columns);
+            }
+
+            /// <summary>Whether inference computes fewer output pixels of convolution <paramref name="layer"/> than training.</summary>
+            public bool TrimsOutput(int layer) =>
+                UsedOutput(layer) != (Layers[layer].Output.Height, Layers[layer].Output.Width);
+
+            /// <summary>Whether Forward and Predict take a path of their own through some layer (ForwardSample's inference flag).</summary>
+            public bool HasInferencePath => HasPreparedWeights || Enumerable.Range(0, Layers.Length).Any(TrimsOutput);
+
             public int OptimizerStateLength => Spec.Optimizer.Kind == OptimizerKind.Adam
                 ? 2 * ParameterCount
                 : (Spec.Optimizer.Momentum > 0 ? ParameterCount : 0);
@@ -749,7 +776,7 @@ public sealed partial class NetworkGenerator
         /// <summary>One sample through every layer, into batch slot <c>sample</c> of each activation buffer.</summary>
         private static void EmitForwardSample(SourceWriter w, EmitModel m)
         {
-            string inferenceParameter = m.HasPreparedWeights ? ", bool inference" : "";
+            string inferenceParameter = m.HasInferencePath ? ", bool inference" : "";
             using (w.Block($"private void ForwardSample(ref {m.Spec.InputType} input, int sample{inferenceParameter})"))
             {
                 w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
@@ -772,8 +799,29 @@ public sealed partial class NetworkGenerator
                                 sourceRef = padded;
                             }
 
+                            string activationSpan = $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})";
+                            if (m.TrimsOutput(i))
+                            {
+                                // Rows the pool never reads keep whatever they held; the activation skips them too.
+                                int rows = m.UsedOutput(i).Rows;
+                                int usedLength = rows * c.Output.Width * c.OutChannels;
+                                using (w.Block("if (inference)"))
+                                {
+                                    w.WriteLine($"{n.Method}ForwardUsed({sourceRef}, ref parameters, {outputRef});");
+                                    EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {usedLength})");
+                                }
+
+                                using (w.Block("else"))
+                                {
+                                    w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
+                                    EmitActivationForward(w, c, i == m.Last, activationSpan);
+                                }
+
+                                break;
+                            }
+
                             w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
-                            EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})");
+                            EmitActivationForward(w, c, i == m.Last, activationSpan);
                             break;
                         case MaxPoolLayerSpec:
                             w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
@@ -1004,6 +1052,12 @@ public sealed partial class NetworkGenerator
                     case ConvLayerSpec c:
                         w.WriteLine();
                         EmitConvForward(w, c, n);
+                        if (m.TrimsOutput(i))
+                        {
+                            w.WriteLine();
+                            EmitConvForward(w, c, n, m.UsedOutput(i));
+                        }
+
                         w.WriteLine();
                         EmitConvBackwardKernel(w, c, n);
                         if (m.NeedsInputGradient(i))
@@ -1084,7 +1138,7 @@ public sealed partial class NetworkGenerator
 
         /// <summary>The argument telling ForwardSample whether it serves inference, for models that distinguish.</summary>
         private static string Inference(EmitModel m, bool inference) =>
-            m.HasPreparedWeights ? (inference ? ", inference: true" : ", inference: false") : "";
+            m.HasInferencePath ? (inference ? ", inference: true" : ", inference: false") : "";
 
         private static void WriteIf(SourceWriter w, string line)
         {

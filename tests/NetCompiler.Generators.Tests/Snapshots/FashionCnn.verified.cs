@@ -153,7 +153,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSample(ref MemoryMarshal.GetReference(input), 0);
+        ForwardSample(ref MemoryMarshal.GetReference(input), 0, inference: true);
         new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
     }
 
@@ -170,7 +170,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), worker, inference: true);
             new ReadOnlySpan<float>(_layer7Output, worker * OutputLength, OutputLength)
                 .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), OutputLength));
         }
@@ -217,7 +217,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         for (int s = start; s < end; s++)
         {
-            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s);
+            ForwardSample(ref Unsafe.Add(ref inputs, s * InputLength), s, inference: false);
         }
         _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
@@ -321,7 +321,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         Load(stream);
     }
 
-    private void ForwardSample(ref float input, int sample)
+    private void ForwardSample(ref float input, int sample, bool inference)
     {
         ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
 
@@ -332,7 +332,14 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
         // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
-        Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+        if (inference)
+        {
+            Layer3ForwardUsed(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+        }
+        else
+        {
+            Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+        }
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), (11, 11, 64) -> (5, 5, 64)
         Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength));
@@ -1427,6 +1434,254 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             for (int oh = 0; oh < 11; oh++)
             {
                 for (int ow = 0; ow < 11; ow++)
+                {
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    for (int c = 0; c < 64; c++)
+                    {
+                        float acc = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                acc += Unsafe.Add(ref input, inputPixel + kh * 416 + j) * Unsafe.Add(ref parameters, Layer3KernelOffset + (kh * 96 + j) * 64 + c);
+                            }
+                        }
+                        Unsafe.Add(ref output, outputPixel + c) = MathF.Max(acc, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): forward of one sample for inference, output rows 0 to 9 and columns 0 to 9 only: the pool after it reads no others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3ForwardUsed(ref float input, ref float parameters, ref float output)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 10; oh++)
+            {
+                for (int ow = 0; ow < 8; ow += 4)
+                {
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    // channels 0 to 63
+                    {
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc3_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc3_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref input, inputPixel + 96 + kh * 416 + j);
+                                var m3x16 = V512.Create(m3);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            }
+                        }
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        V512.StoreUnsafe(V512.Max(acc2_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
+                        V512.StoreUnsafe(V512.Max(acc2_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
+                        V512.StoreUnsafe(V512.Max(acc3_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 192));
+                        V512.StoreUnsafe(V512.Max(acc3_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 16));
+                        V512.StoreUnsafe(V512.Max(acc3_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 32));
+                        V512.StoreUnsafe(V512.Max(acc3_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 48));
+                    }
+                }
+                // ow 8 to 9
+                {
+                    const int ow = 8;
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    // channels 0 to 63
+                    {
+                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = V512.Create(m1);
+                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                            }
+                        }
+                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
+                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                    }
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 10; oh++)
+            {
+                for (int ow = 0; ow < 10; ow++)
+                {
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    for (int cb = 0; cb < 64; cb += 64)
+                    {
+                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
+                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
+                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
+                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
+                        var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 32));
+                        var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 40));
+                        var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 48));
+                        var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 56));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var mx8 = V256.Create(m);
+                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc1);
+                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc2);
+                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc3);
+                                acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 32)), acc4);
+                                acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 40)), acc5);
+                                acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 48)), acc6);
+                                acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 56)), acc7);
+                            }
+                        }
+                        V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(outputPixel + cb));
+                        V256.StoreUnsafe(V256.Max(acc1, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
+                        V256.StoreUnsafe(V256.Max(acc2, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
+                        V256.StoreUnsafe(V256.Max(acc3, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
+                        V256.StoreUnsafe(V256.Max(acc4, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 32));
+                        V256.StoreUnsafe(V256.Max(acc5, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 40));
+                        V256.StoreUnsafe(V256.Max(acc6, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 48));
+                        V256.StoreUnsafe(V256.Max(acc7, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 56));
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int oh = 0; oh < 10; oh++)
+            {
+                for (int ow = 0; ow < 10; ow++)
+                {
+                    int inputPixel = (oh * 13 + ow * 1) * 32;
+                    int outputPixel = (oh * 11 + ow) * 64;
+                    for (int cb = 0; cb < 64; cb += 32)
+                    {
+                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
+                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 4));
+                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
+                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 12));
+                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
+                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 20));
+                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
+                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 28));
+                        for (int kh = 0; kh < 3; kh++)
+                        {
+                            for (int j = 0; j < 96; j++)
+                            {
+                                float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var mx4 = V128.Create(m);
+                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 4)), acc1);
+                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc2);
+                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 12)), acc3);
+                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc4);
+                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 20)), acc5);
+                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc6);
+                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 28)), acc7);
+                            }
+                        }
+                        V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel + cb));
+                        V128.StoreUnsafe(V128.Max(acc1, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 4));
+                        V128.StoreUnsafe(V128.Max(acc2, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
+                        V128.StoreUnsafe(V128.Max(acc3, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 12));
+                        V128.StoreUnsafe(V128.Max(acc4, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
+                        V128.StoreUnsafe(V128.Max(acc5, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 20));
+                        V128.StoreUnsafe(V128.Max(acc6, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
+                        V128.StoreUnsafe(V128.Max(acc7, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 28));
+                    }
+                }
+            }
+        }
+        else
+        {
+            for (int oh = 0; oh < 10; oh++)
+            {
+                for (int ow = 0; ow < 10; ow++)
                 {
                     int inputPixel = (oh * 13 + ow * 1) * 32;
                     int outputPixel = (oh * 11 + ow) * 64;
