@@ -13,8 +13,8 @@ public sealed partial class NetworkGenerator
 
         /// <summary>
         /// Forward of one sample: output = act(bias + Σ input · kernel), vectorised over output channels. With
-        /// <paramref name="used"/>, only output rows and columns below those bounds are computed (the rest of the output
-        /// keeps its layout and its old contents); that variant is called ForwardUsed.
+        /// <paramref name="used"/>, only output rows and columns below those bounds are computed (the rest of the
+        /// output keeps its layout and its old contents); that variant is called ForwardUsed.
         /// </summary>
         private static void EmitConvForward(SourceWriter w, ConvLayerSpec c, LayerNames n, (int Rows, int Columns)? used = null)
         {

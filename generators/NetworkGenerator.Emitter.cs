@@ -213,8 +213,21 @@ public sealed partial class NetworkGenerator
                 layer > 0 && Layers[layer] is LstmLayerSpec l && Layers[layer - 1] is EmbeddingLayerSpec e &&
                 (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
 
+            /// <summary>
+            /// Whether inference runs convolution <paramref name="layer"/> by Winograd F(2x2, 3x3): a 3x3 stride-1
+            /// convolution with enough channels on both sides for the transforms to pay, and at least a 2x2 block of
+            /// output to compute. Training keeps the direct convolution, whose activations the backward pass reads.
+            /// </summary>
+            public bool UsesWinograd(int layer) =>
+                Layers[layer] is ConvLayerSpec { IsDense: false, KernelHeight: 3, KernelWidth: 3, Stride: 1 } c &&
+                c.InChannels >= MinWinogradChannels && c.OutChannels >= MinWinogradChannels &&
+                UsedOutput(layer).Rows >= 2 && UsedOutput(layer).Columns >= 2;
+
+            public WinogradShape Winograd(int layer) => new((ConvLayerSpec)Layers[layer], UsedOutput(layer));
+
             /// <summary>Whether any kernel reads weights in a prepared layout that must follow changes to the parameters.</summary>
-            public bool HasPreparedWeights => Enumerable.Range(0, Layers.Length).Any(FoldsEmbedding);
+            public bool HasPreparedWeights =>
+                Enumerable.Range(0, Layers.Length).Any(i => FoldsEmbedding(i) || UsesWinograd(i));
 
             /// <summary>
             /// The output rows and columns of convolution <paramref name="layer"/> that inference reads: all of them,
@@ -230,17 +243,20 @@ public sealed partial class NetworkGenerator
                     return (c.Output.Height, c.Output.Width);
                 }
 
-                // The pool's last window (the h1, w1 its kernel computes for the last output pixel) bounds what it reads.
+                // The pool's last window (the h1, w1 its kernel computes for the last output pixel) bounds what it
+                // reads.
                 int rows = System.Math.Min((p.Output.Height - 1) * p.Stride - p.PadTop + p.PoolSize, p.Input.Height);
                 int columns = System.Math.Min((p.Output.Width - 1) * p.Stride - p.PadLeft + p.PoolSize, p.Input.Width);
                 return (rows, columns);
             }
 
-            /// <summary>Whether inference computes fewer output pixels of convolution <paramref name="layer"/> than training.</summary>
+            public bool HasWinograd => Enumerable.Range(0, Layers.Length).Any(UsesWinograd);
+
+            /// <summary>Whether inference computes fewer output pixels of this layer than training.</summary>
             public bool TrimsOutput(int layer) =>
                 UsedOutput(layer) != (Layers[layer].Output.Height, Layers[layer].Output.Width);
 
-            /// <summary>Whether Forward and Predict take a path of their own through some layer (ForwardSample's inference flag).</summary>
+            /// <summary>Whether inference takes a path of its own through some layer (ForwardSample's flag).</summary>
             public bool HasInferencePath => HasPreparedWeights || Enumerable.Range(0, Layers.Length).Any(TrimsOutput);
 
             public int OptimizerStateLength => Spec.Optimizer.Kind == OptimizerKind.Adam
@@ -522,6 +538,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
+                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
                 w.WriteLine($"ForwardSample(ref MemoryMarshal.GetReference(input), 0{Inference(m, true)});");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
@@ -532,6 +549,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("_outputCount = 0;");
+                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
                 w.WriteLine("int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);");
                 w.WriteLine($"global::NetCompiler.BatchParallel.Run<{t}, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);");
             }
@@ -800,14 +818,26 @@ public sealed partial class NetworkGenerator
                             }
 
                             string activationSpan = $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})";
-                            if (m.TrimsOutput(i))
+                            if (m.TrimsOutput(i) || m.UsesWinograd(i))
                             {
                                 // Rows the pool never reads keep whatever they held; the activation skips them too.
                                 int rows = m.UsedOutput(i).Rows;
                                 int usedLength = rows * c.Output.Width * c.OutChannels;
                                 using (w.Block("if (inference)"))
                                 {
-                                    w.WriteLine($"{n.Method}ForwardUsed({sourceRef}, ref parameters, {outputRef});");
+                                    if (m.UsesWinograd(i))
+                                    {
+                                        WinogradShape shape = m.Winograd(i);
+                                        w.WriteLine($"{n.Method}Winograd({sourceRef}, ref parameters, " +
+                                            $"ref MemoryMarshal.GetArrayDataReference({n.Field("WinogradKernel")}), " +
+                                            $"ref Slot({n.Field("WinogradInput")}, sample, {shape.TransformedLength}), " +
+                                            $"ref Slot({n.Field("WinogradProducts")}, sample, {shape.ProductsLength}), {outputRef});");
+                                    }
+                                    else
+                                    {
+                                        w.WriteLine($"{n.Method}ForwardUsed({sourceRef}, ref parameters, {outputRef});");
+                                    }
+
                                     EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {usedLength})");
                                 }
 
@@ -1052,7 +1082,14 @@ public sealed partial class NetworkGenerator
                     case ConvLayerSpec c:
                         w.WriteLine();
                         EmitConvForward(w, c, n);
-                        if (m.TrimsOutput(i))
+                        if (m.UsesWinograd(i))
+                        {
+                            w.WriteLine();
+                            EmitWinogradKernelTransform(w, m.Winograd(i), n);
+                            w.WriteLine();
+                            EmitWinogradForward(w, m.Winograd(i), n);
+                        }
+                        else if (m.TrimsOutput(i))
                         {
                             w.WriteLine();
                             EmitConvForward(w, c, n, m.UsedOutput(i));

@@ -148,11 +148,12 @@ public partial class StreamingLstm;
 
 /// <summary>
 /// 3x3 stride-1 convolutions of uneven shapes, which inference computes its own way: channel counts that are not
-/// multiples of 16, odd and non-square outputs, Same padding, a convolution feeding another, and pools of 3 and 2 that
-/// leave the last row unread (10x9 pooled by 3 reads 9x9; 3x3 pooled by 2 reads 2x2).
+/// multiples of 16, odd and non-square outputs (11x13 with Same padding, whose last tiles hang over the border),
+/// a convolution feeding another, and pools of 3 and 2 that leave columns or rows unread (9x11 pooled by 3 reads 9x9;
+/// 3x3 pooled by 2 reads 2x2).
 /// </summary>
 [Network(BatchSize = 3, Seed = 16)]
-[Input(12, 11, 2)]
+[Input(11, 13, 2)]
 [Conv2D(9, 3, Padding = Padding.Same, Activation = Activation.ReLU)]
 [Conv2D(19, 3, Padding = Padding.Same, Activation = Activation.Tanh)]
 [Conv2D(17, 3, Activation = Activation.ReLU)]
