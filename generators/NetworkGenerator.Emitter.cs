@@ -452,8 +452,8 @@ public sealed partial class NetworkGenerator
                 }
             }
 
-            // TODO: a copy also allocates gradient, optimizer and per-worker buffers it never uses (13.8 MB of 14.7 MB for
-            // the seed CNN); allocating training buffers lazily would make per-thread inference copies cheap.
+            // TODO: a copy also allocates gradient, optimizer and per-worker buffers it never uses (most of its 14.2 MB
+            // for the seed CNN); allocating training buffers lazily would make per-thread inference copies cheap.
             w.WriteLine();
             w.WriteLine("/// <summary>");
             w.WriteLine("/// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every");
