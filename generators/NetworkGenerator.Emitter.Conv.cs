@@ -11,12 +11,27 @@ public sealed partial class NetworkGenerator
         // shapes here, but its loops are written without the spatial axes. Shapes in comments follow llm.c: per sample
         // input (H, W, Cin) channels-last, kernel (KH, KW, Cin, Cout), output (OH, OW, Cout).
 
-        /// <summary>Forward of one sample: output = act(bias + Σ input · kernel), vectorised over output channels.</summary>
-        private static void EmitConvForward(SourceWriter w, ConvLayerSpec c, LayerNames n)
+        /// <summary>
+        /// Forward of one sample: output = act(bias + Σ input · kernel), vectorised over output channels. With
+        /// <paramref name="used"/>, only output rows and columns below those bounds are computed (the rest of the
+        /// output keeps its layout and its old contents); that variant is called ForwardUsed.
+        /// </summary>
+        private static void EmitConvForward(SourceWriter w, ConvLayerSpec c, LayerNames n, (int Rows, int Columns)? used = null)
         {
-            w.WriteLine($"/// <summary>{Describe(c)}: forward of one sample.</summary>");
+            int outputRows = used?.Rows ?? c.Output.Height, outputColumns = used?.Columns ?? c.Output.Width;
+            if (used is null)
+            {
+                w.WriteLine($"/// <summary>{Describe(c)}: forward of one sample.</summary>");
+            }
+            else
+            {
+                w.WriteLine($"/// <summary>{Describe(c)}: forward of one sample for inference, output rows 0 to {outputRows - 1} " +
+                    $"and columns 0 to {outputColumns - 1} only: the pool after it reads no others.</summary>");
+            }
+
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {n.Method}Forward(ref float input, ref float parameters, ref float output)"))
+            string name = used is null ? "Forward" : "ForwardUsed";
+            using (w.Block($"private static void {n.Method}{name}(ref float input, ref float parameters, ref float output)"))
             {
                 int cin = c.InChannels, cout = c.OutChannels, paddedWidth = c.PaddedWidth;
                 EmitFlavorChain(w, f =>
@@ -60,10 +75,10 @@ public sealed partial class NetworkGenerator
 
                     // A tile of neighbouring output pixels in a row shares every kernel row loaded; the (kw, cin) pairs
                     // of a kernel row are contiguous in both the input row and the kernel, so they form one inner loop.
-                    using (w.Block($"for (int oh = 0; oh < {c.Output.Height}; oh++)"))
+                    using (w.Block($"for (int oh = 0; oh < {outputRows}; oh++)"))
                     {
-                        int tile = TileFor(f, cout, c.Output.Width);
-                        EmitTiledLoop(w, "ow", c.Output.Width, tile, lanes =>
+                        int tile = TileFor(f, cout, outputColumns);
+                        EmitTiledLoop(w, "ow", outputColumns, tile, lanes =>
                         {
                             w.WriteLine($"int inputPixel = (oh * {c.Stride * paddedWidth} + ow * {c.Stride}) * {cin};");
                             w.WriteLine($"int outputPixel = (oh * {c.Output.Width} + ow) * {cout};");

@@ -8,13 +8,15 @@ public sealed partial class NetworkGenerator
     private static partial class Emitter
     {
         // Weights prepared for inference: layouts derived from the parameters that let Forward and Predict do less
-        // arithmetic than the direct computation (today: an Embedding folded into the LSTM projection after it).
+        // arithmetic than the direct computation (an Embedding folded into the LSTM projection after it, and the
+        // kernels of Winograd convolutions in the transformed domain).
         //
         // The parameters can change under them in four ways: the Parameters getter hands out a writable span, an
         // optimizer step, Load, and an inference copy's source doing any of these. So every network keeps a version
         // number, shared with its inference copies, that each of those bumps; a prepared part records the version it
-        // was built from and is rebuilt when they differ. Parts are built lazily (a folded row on first use), so a
-        // change costs nothing until inference needs the part again, and then only for what it reads.
+        // was built from and is rebuilt when they differ. Parts are built lazily (a folded row on first use, a
+        // Winograd kernel at the start of the next Forward or Predict), so a change costs nothing until inference
+        // needs the part again.
 
         private static void EmitPreparedWeightFields(SourceWriter w, EmitModel m)
         {
@@ -34,6 +36,20 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"// {m.Layers[i].Name}: embedding(id)·W + b per token id, and the parameter version each row was built at.");
                     w.WriteLine($"private readonly float[] {n.Field("FoldedGates")};");
                     w.WriteLine($"private readonly long[] {n.Field("FoldedVersion")};");
+                }
+
+                if (m.UsesWinograd(i))
+                {
+                    LayerNames n = m.Names[i];
+                    WinogradShape s = m.Winograd(i);
+                    w.WriteLine($"// {m.Layers[i].Name}: the kernel transformed for Winograd, and the parameter version it was built at.");
+                    w.WriteLine($"private readonly float[] {n.Field("WinogradKernel")};");
+                    w.WriteLine($"private readonly long[] {n.Field("WinogradVersion")};");
+                    w.WriteLine($"// Per worker: the transformed input tiles and their 16 products (each instance has its own).");
+                    w.WriteLine($"private readonly float[] {n.Field("WinogradInput")} = " +
+                        $"new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.TransformedLength}];");
+                    w.WriteLine($"private readonly float[] {n.Field("WinogradProducts")} = " +
+                        $"new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.ProductsLength}];");
                 }
             }
         }
@@ -56,6 +72,13 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"{n.Field("FoldedGates")} = new float[{(long)e.InputDim * l.Gates}];");
                     w.WriteLine($"{n.Field("FoldedVersion")} = new long[{e.InputDim}];");
                 }
+
+                if (m.UsesWinograd(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"{n.Field("WinogradKernel")} = new float[{m.Winograd(i).KernelLength}];");
+                    w.WriteLine($"{n.Field("WinogradVersion")} = new long[1];");
+                }
             }
         }
 
@@ -75,6 +98,13 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"{n.Field("FoldedGates")} = source.{n.Field("FoldedGates")};");
                     w.WriteLine($"{n.Field("FoldedVersion")} = source.{n.Field("FoldedVersion")};");
                 }
+
+                if (m.UsesWinograd(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"{n.Field("WinogradKernel")} = source.{n.Field("WinogradKernel")};");
+                    w.WriteLine($"{n.Field("WinogradVersion")} = source.{n.Field("WinogradVersion")};");
+                }
             }
         }
 
@@ -87,6 +117,38 @@ public sealed partial class NetworkGenerator
 
             w.WriteLine("/// <summary>Marks every layout prepared from the parameters as stale, here and in inference copies.</summary>");
             w.WriteLine("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parameterVersion[0]);");
+            w.WriteLine();
+            if (!m.HasWinograd)
+            {
+                return;
+            }
+
+            // Built here, before Predict's workers start, so they only read. Inference copies on other threads may
+            // rebuild the same kernel at once: they write identical values (the transform has no flavor-dependent
+            // rounding), and each publishes the version it read before building, after the kernel, so a reader that
+            // sees a current version also sees the kernel built from it.
+            w.WriteLine("/// <summary>Rebuilds the Winograd kernels if the parameters changed since they were built.</summary>");
+            using (w.Block("private void PrepareInference()"))
+            {
+                w.WriteLine("long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);");
+                for (int i = 0; i < m.Layers.Length; i++)
+                {
+                    if (!m.UsesWinograd(i))
+                    {
+                        continue;
+                    }
+
+                    LayerNames n = m.Names[i];
+                    string stamp = n.Field("WinogradVersion");
+                    using (w.Block($"if (global::System.Threading.Volatile.Read(ref {stamp}[0]) != version)"))
+                    {
+                        w.WriteLine($"{n.Method}TransformKernel(ref MemoryMarshal.GetArrayDataReference(_parameters), " +
+                            $"ref MemoryMarshal.GetArrayDataReference({n.Field("WinogradKernel")}));");
+                        w.WriteLine($"global::System.Threading.Volatile.Write(ref {stamp}[0], version);");
+                    }
+                }
+            }
+
             w.WriteLine();
         }
 

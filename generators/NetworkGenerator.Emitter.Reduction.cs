@@ -241,6 +241,9 @@ public sealed partial class NetworkGenerator
             }
         }
 
+        /// <summary>Adds a constant to an index expression, dropping a zero.</summary>
+        private static string Plus(string a, int b) => Plus(a, b.ToString(Invariant));
+
         /// <summary>Joins index expressions, dropping zeros, so emitted indices read naturally.</summary>
         private static string Plus(string a, string b)
         {

@@ -213,8 +213,48 @@ public sealed partial class NetworkGenerator
                 layer > 0 && Layers[layer] is LstmLayerSpec l && Layers[layer - 1] is EmbeddingLayerSpec e &&
                 (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
 
+            /// <summary>
+            /// Whether inference runs convolution <paramref name="layer"/> by Winograd F(2x2, 3x3): a 3x3 stride-1
+            /// convolution with enough channels on both sides for the transforms to pay, and at least a 2x2 block of
+            /// output to compute. Training keeps the direct convolution, whose activations the backward pass reads.
+            /// </summary>
+            public bool UsesWinograd(int layer) =>
+                Layers[layer] is ConvLayerSpec { IsDense: false, KernelHeight: 3, KernelWidth: 3, Stride: 1 } c &&
+                c.InChannels >= MinWinogradChannels && c.OutChannels >= MinWinogradChannels &&
+                UsedOutput(layer).Rows >= 2 && UsedOutput(layer).Columns >= 2;
+
+            public WinogradShape Winograd(int layer) => new((ConvLayerSpec)Layers[layer], UsedOutput(layer));
+
             /// <summary>Whether any kernel reads weights in a prepared layout that must follow changes to the parameters.</summary>
-            public bool HasPreparedWeights => Enumerable.Range(0, Layers.Length).Any(FoldsEmbedding);
+            public bool HasPreparedWeights =>
+                Enumerable.Range(0, Layers.Length).Any(i => FoldsEmbedding(i) || UsesWinograd(i));
+
+            /// <summary>
+            /// The output rows and columns of convolution <paramref name="layer"/> that inference reads: all of them,
+            /// except before a max pool whose last window ends short of the border (a Valid pool that floors, such as
+            /// pool 2 on 11x11, reads rows and columns 0..9 only). Training computes every pixel: the backward pass
+            /// reads the whole output.
+            /// </summary>
+            public (int Rows, int Columns) UsedOutput(int layer)
+            {
+                LayerSpec c = Layers[layer];
+                if (c is not ConvLayerSpec { IsDense: false } || layer == Last || Layers[layer + 1] is not MaxPoolLayerSpec p)
+                {
+                    return (c.Output.Height, c.Output.Width);
+                }
+
+                // The pool's last window (the h1, w1 its kernel computes for the last output pixel) bounds what it
+                // reads.
+                int rows = System.Math.Min((p.Output.Height - 1) * p.Stride - p.PadTop + p.PoolSize, p.Input.Height);
+                int columns = System.Math.Min((p.Output.Width - 1) * p.Stride - p.PadLeft + p.PoolSize, p.Input.Width);
+                return (rows, columns);
+            }
+
+            public bool HasWinograd => Enumerable.Range(0, Layers.Length).Any(UsesWinograd);
+
+            /// <summary>Whether inference computes fewer output pixels of this layer than training.</summary>
+            public bool TrimsOutput(int layer) =>
+                UsedOutput(layer) != (Layers[layer].Output.Height, Layers[layer].Output.Width);
 
             public int OptimizerStateLength => Spec.Optimizer.Kind == OptimizerKind.Adam
                 ? 2 * ParameterCount
@@ -414,8 +454,8 @@ public sealed partial class NetworkGenerator
                 }
             }
 
-            // TODO: a copy also allocates gradient, optimizer and per-worker buffers it never uses (13.8 MB of 14.7 MB for
-            // the seed CNN); allocating training buffers lazily would make per-thread inference copies cheap.
+            // TODO: a copy also allocates gradient, optimizer and per-worker buffers it never uses (most of its 14.2 MB
+            // for the seed CNN); allocating training buffers lazily would make per-thread inference copies cheap.
             w.WriteLine();
             w.WriteLine("/// <summary>");
             w.WriteLine("/// A network over the same weights: the parameters (and any layouts prepared from them) are shared, every");
@@ -500,6 +540,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
+                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
                 w.WriteLine("ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);");
                 w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
             }
@@ -510,6 +551,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("_outputCount = 0;");
+                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
                 w.WriteLine("int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);");
                 w.WriteLine($"global::NetCompiler.BatchParallel.Run<{t}, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);");
             }
@@ -821,8 +863,41 @@ public sealed partial class NetworkGenerator
                         sourceRef = padded;
                     }
 
+                    string activationSpan = $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})";
+                    if (m.TrimsOutput(i) || m.UsesWinograd(i))
+                    {
+                        // Rows the pool never reads keep whatever they held; the activation skips them too.
+                        int rows = m.UsedOutput(i).Rows;
+                        int usedLength = rows * c.Output.Width * c.OutChannels;
+                        using (w.Block("if (inference)"))
+                        {
+                            if (m.UsesWinograd(i))
+                            {
+                                WinogradShape shape = m.Winograd(i);
+                                w.WriteLine($"{n.Method}Winograd({sourceRef}, ref parameters, " +
+                                    $"ref MemoryMarshal.GetArrayDataReference({n.Field("WinogradKernel")}), " +
+                                    $"ref Slot({n.Field("WinogradInput")}, sample, {shape.TransformedLength}), " +
+                                    $"ref Slot({n.Field("WinogradProducts")}, sample, {shape.ProductsLength}), {outputRef});");
+                            }
+                            else
+                            {
+                                w.WriteLine($"{n.Method}ForwardUsed({sourceRef}, ref parameters, {outputRef});");
+                            }
+
+                            EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {usedLength})");
+                        }
+
+                        using (w.Block("else"))
+                        {
+                            w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
+                            EmitActivationForward(w, c, i == m.Last, activationSpan);
+                        }
+
+                        break;
+                    }
+
                     w.WriteLine($"{n.Method}Forward({sourceRef}, ref parameters, {outputRef});");
-                    EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength})");
+                    EmitActivationForward(w, c, i == m.Last, activationSpan);
                     break;
                 case MaxPoolLayerSpec:
                     w.WriteLine($"{n.Method}Forward({sourceRef}, {outputRef});");
@@ -1072,6 +1147,19 @@ public sealed partial class NetworkGenerator
                     case ConvLayerSpec c:
                         w.WriteLine();
                         EmitConvForward(w, c, n);
+                        if (m.UsesWinograd(i))
+                        {
+                            w.WriteLine();
+                            EmitWinogradKernelTransform(w, m.Winograd(i), n);
+                            w.WriteLine();
+                            EmitWinogradForward(w, m.Winograd(i), n);
+                        }
+                        else if (m.TrimsOutput(i))
+                        {
+                            w.WriteLine();
+                            EmitConvForward(w, c, n, m.UsedOutput(i));
+                        }
+
                         w.WriteLine();
                         EmitConvBackwardKernel(w, c, n);
                         if (m.NeedsInputGradient(i))

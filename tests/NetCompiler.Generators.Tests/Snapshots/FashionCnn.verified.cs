@@ -91,6 +91,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     private readonly float[] _layer7Output = new float[BatchSize * Layer7OutputLength];
     private readonly float[] _layer7OutputGradient = new float[BatchSize * Layer7OutputLength];
     private readonly float[] _layer7TransposedKernel = new float[Layer7KernelLength];
+    // Bumped whenever the parameters may have changed; shared with inference copies. Starts at 1, so a prepared
+    // part stamped 0 has never been built.
+    private readonly long[] _parameterVersion;
+    // conv2d_1: the kernel transformed for Winograd, and the parameter version it was built at.
+    private readonly float[] _layer3WinogradKernel;
+    private readonly long[] _layer3WinogradVersion;
+    // Per worker: the transformed input tiles and their 16 products (each instance has its own).
+    private readonly float[] _layer3WinogradInput = new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 12800];
+    private readonly float[] _layer3WinogradProducts = new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 25600];
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
     public FashionCnn()
@@ -102,6 +111,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     public FashionCnn(int seed)
     {
         _parameters = new float[ParameterCount];
+        _parameterVersion = new long[] { 1 };
+        _layer3WinogradKernel = new float[32768];
+        _layer3WinogradVersion = new long[1];
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 9, 288, ref random);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer3KernelOffset, Layer3KernelLength), 288, 576, ref random);
@@ -116,6 +128,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     private FashionCnn(FashionCnn source)
     {
         _parameters = source._parameters;
+        _parameterVersion = source._parameterVersion;
+        _layer3WinogradKernel = source._layer3WinogradKernel;
+        _layer3WinogradVersion = source._layer3WinogradVersion;
     }
 
     /// <summary>
@@ -124,6 +139,20 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// is never safe to use from two threads.
     /// </summary>
     public FashionCnn CreateInferenceCopy() => new FashionCnn(this);
+
+    /// <summary>Marks every layout prepared from the parameters as stale, here and in inference copies.</summary>
+    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parameterVersion[0]);
+
+    /// <summary>Rebuilds the Winograd kernels if the parameters changed since they were built.</summary>
+    private void PrepareInference()
+    {
+        long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
+        if (global::System.Threading.Volatile.Read(ref _layer3WinogradVersion[0]) != version)
+        {
+            Layer3TransformKernel(ref MemoryMarshal.GetArrayDataReference(_parameters), ref MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel));
+            global::System.Threading.Volatile.Write(ref _layer3WinogradVersion[0], version);
+        }
+    }
 
     /// <summary>A Keras-like table of the layers, their output shapes and parameter counts.</summary>
     public static string Summary => "Model: \"FashionCnn\"\nLayer (type)                    Output Shape                 Param #\n====================================================================\nconv2d (Conv2D)                 (None, 26, 26, 32)               320\nmax_pooling2d (MaxPooling2D)    (None, 13, 13, 32)                 0\nconv2d_1 (Conv2D)               (None, 11, 11, 64)            18,496\nmax_pooling2d_1 (MaxPooling2D)  (None, 5, 5, 64)                   0\nflatten (Flatten)               (None, 1600)                       0\ndense (Dense)                   (None, 128)                  204,928\ndense_1 (Dense)                 (None, 10)                     1,290\n====================================================================\nTotal params: 225,034\nTrainable params: 225,034\nNon-trainable params: 0\n";
@@ -136,8 +165,19 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
 
     int global::NetCompiler.INetwork<float>.ParameterCount => ParameterCount;
 
-    /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
-    public Span<float> Parameters => _parameters;
+    /// <summary>
+    /// Every trainable parameter, layer by layer, each tensor in Keras' layout. Reading this property marks
+    /// the weight layouts prepared for inference as stale, so writes through the span show in the next
+    /// Forward or Predict; read it again after such a call before writing more.
+    /// </summary>
+    public Span<float> Parameters
+    {
+        get
+        {
+            ParametersChanged();
+            return _parameters;
+        }
+    }
 
     /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
     public ReadOnlySpan<float> Gradients => _gradients;
@@ -153,6 +193,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
+        PrepareInference();
         ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
         new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
     }
@@ -161,6 +202,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         _outputCount = 0;
+        PrepareInference();
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
         global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
     }
@@ -250,6 +292,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         double correction = Math.Sqrt(1 - Math.Pow(0.999f, _step)) / (1 - Math.Pow(0.9f, _step));
         float alpha = (float)(0.001f * correction);
         global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f, gradientScale: 1f);
+        ParametersChanged();
         return loss;
     }
 
@@ -306,6 +349,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     {
         global::NetCompiler.Checkpoint.Read(stream, Architecture, s_tensors, _parameters, "Adam", out long step, _optimizerState);
         _step = step;
+        ParametersChanged();
     }
 
     /// <summary>Writes an ONNX inference graph (opset 17) with the current weights; see docs/onnx-export.md.</summary>
@@ -339,7 +383,14 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             Layer2Forward(ref Slot(_layer1Output, sample, 21632), ref Slot(_layer2Output, sample, Layer2OutputLength));
 
             // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
-            Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+            if (inference)
+            {
+                Layer3Winograd(ref Slot(_layer2Output, sample, 5408), ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel), ref Slot(_layer3WinogradInput, sample, 12800), ref Slot(_layer3WinogradProducts, sample, 25600), ref Slot(_layer3Output, sample, Layer3OutputLength));
+            }
+            else
+            {
+                Layer3Forward(ref Slot(_layer2Output, sample, 5408), ref parameters, ref Slot(_layer3Output, sample, Layer3OutputLength));
+            }
 
             // Layer 4: max_pooling2d_1 (MaxPooling2D), (11, 11, 64) -> (5, 5, 64)
             Layer4Forward(ref Slot(_layer3Output, sample, 7744), ref Slot(_layer4Output, sample, Layer4OutputLength));
@@ -1484,6 +1535,806 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                             }
                         }
                         Unsafe.Add(ref output, outputPixel + c) = MathF.Max(acc, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>conv2d_1: the kernel transformed for Winograd F(2x2, 3x3), [16, 32, 64].</summary>
+    private static void Layer3TransformKernel(ref float parameters, ref float kernel)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            for (int ci = 0; ci < 32; ci++)
+            {
+                for (int c = 0; c < 64; c += 16)
+                {
+                    var g00 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var a00 = g00;
+                    var a10 = (g00 + g10 + g20) * V512.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * V512.Create(0.5f);
+                    var a30 = g20;
+                    var a01 = g01;
+                    var a11 = (g01 + g11 + g21) * V512.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * V512.Create(0.5f);
+                    var a31 = g21;
+                    var a02 = g02;
+                    var a12 = (g02 + g12 + g22) * V512.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * V512.Create(0.5f);
+                    var a32 = g22;
+                    V512.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    V512.StoreUnsafe((a00 + a01 + a02) * V512.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    V512.StoreUnsafe((a00 - a01 + a02) * V512.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    V512.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    V512.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    V512.StoreUnsafe((a10 + a11 + a12) * V512.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    V512.StoreUnsafe((a10 - a11 + a12) * V512.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    V512.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    V512.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    V512.StoreUnsafe((a20 + a21 + a22) * V512.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    V512.StoreUnsafe((a20 - a21 + a22) * V512.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    V512.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    V512.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    V512.StoreUnsafe((a30 + a31 + a32) * V512.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    V512.StoreUnsafe((a30 - a31 + a32) * V512.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    V512.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            for (int ci = 0; ci < 32; ci++)
+            {
+                for (int c = 0; c < 64; c += 8)
+                {
+                    var g00 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var a00 = g00;
+                    var a10 = (g00 + g10 + g20) * V256.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * V256.Create(0.5f);
+                    var a30 = g20;
+                    var a01 = g01;
+                    var a11 = (g01 + g11 + g21) * V256.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * V256.Create(0.5f);
+                    var a31 = g21;
+                    var a02 = g02;
+                    var a12 = (g02 + g12 + g22) * V256.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * V256.Create(0.5f);
+                    var a32 = g22;
+                    V256.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    V256.StoreUnsafe((a00 + a01 + a02) * V256.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    V256.StoreUnsafe((a00 - a01 + a02) * V256.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    V256.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    V256.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    V256.StoreUnsafe((a10 + a11 + a12) * V256.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    V256.StoreUnsafe((a10 - a11 + a12) * V256.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    V256.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    V256.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    V256.StoreUnsafe((a20 + a21 + a22) * V256.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    V256.StoreUnsafe((a20 - a21 + a22) * V256.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    V256.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    V256.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    V256.StoreUnsafe((a30 + a31 + a32) * V256.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    V256.StoreUnsafe((a30 - a31 + a32) * V256.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    V256.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            for (int ci = 0; ci < 32; ci++)
+            {
+                for (int c = 0; c < 64; c += 4)
+                {
+                    var g00 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var a00 = g00;
+                    var a10 = (g00 + g10 + g20) * V128.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * V128.Create(0.5f);
+                    var a30 = g20;
+                    var a01 = g01;
+                    var a11 = (g01 + g11 + g21) * V128.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * V128.Create(0.5f);
+                    var a31 = g21;
+                    var a02 = g02;
+                    var a12 = (g02 + g12 + g22) * V128.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * V128.Create(0.5f);
+                    var a32 = g22;
+                    V128.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    V128.StoreUnsafe((a00 + a01 + a02) * V128.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    V128.StoreUnsafe((a00 - a01 + a02) * V128.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    V128.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    V128.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    V128.StoreUnsafe((a10 + a11 + a12) * V128.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    V128.StoreUnsafe((a10 - a11 + a12) * V128.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    V128.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    V128.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    V128.StoreUnsafe((a20 + a21 + a22) * V128.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    V128.StoreUnsafe((a20 - a21 + a22) * V128.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    V128.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    V128.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    V128.StoreUnsafe((a30 + a31 + a32) * V128.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    V128.StoreUnsafe((a30 - a31 + a32) * V128.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    V128.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                }
+            }
+        }
+        else
+        {
+            for (int ci = 0; ci < 32; ci++)
+            {
+                for (int c = 0; c < 64; c++)
+                {
+                    float g00 = Unsafe.Add(ref parameters, Layer3KernelOffset + ci * 64 + c);
+                    float g01 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 32) * 64 + c);
+                    float g02 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 64) * 64 + c);
+                    float g10 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 96) * 64 + c);
+                    float g11 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 128) * 64 + c);
+                    float g12 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 160) * 64 + c);
+                    float g20 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 192) * 64 + c);
+                    float g21 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 224) * 64 + c);
+                    float g22 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 256) * 64 + c);
+                    float a00 = g00;
+                    float a10 = (g00 + g10 + g20) * 0.5f;
+                    float a20 = (g00 - g10 + g20) * 0.5f;
+                    float a30 = g20;
+                    float a01 = g01;
+                    float a11 = (g01 + g11 + g21) * 0.5f;
+                    float a21 = (g01 - g11 + g21) * 0.5f;
+                    float a31 = g21;
+                    float a02 = g02;
+                    float a12 = (g02 + g12 + g22) * 0.5f;
+                    float a22 = (g02 - g12 + g22) * 0.5f;
+                    float a32 = g22;
+                    Unsafe.Add(ref kernel, ci * 64 + c) = a00;
+                    Unsafe.Add(ref kernel, (ci + 32) * 64 + c) = (a00 + a01 + a02) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 64) * 64 + c) = (a00 - a01 + a02) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 96) * 64 + c) = a02;
+                    Unsafe.Add(ref kernel, (ci + 128) * 64 + c) = a10;
+                    Unsafe.Add(ref kernel, (ci + 160) * 64 + c) = (a10 + a11 + a12) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 192) * 64 + c) = (a10 - a11 + a12) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 224) * 64 + c) = a12;
+                    Unsafe.Add(ref kernel, (ci + 256) * 64 + c) = a20;
+                    Unsafe.Add(ref kernel, (ci + 288) * 64 + c) = (a20 + a21 + a22) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 320) * 64 + c) = (a20 - a21 + a22) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 352) * 64 + c) = a22;
+                    Unsafe.Add(ref kernel, (ci + 384) * 64 + c) = a30;
+                    Unsafe.Add(ref kernel, (ci + 416) * 64 + c) = (a30 + a31 + a32) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 448) * 64 + c) = (a30 - a31 + a32) * 0.5f;
+                    Unsafe.Add(ref kernel, (ci + 480) * 64 + c) = a32;
+                }
+            }
+        }
+    }
+
+    /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): forward of one sample for inference by Winograd F(2x2, 3x3), 5x5 tiles over output rows 0 to 9 and columns 0 to 9.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Layer3Winograd(ref float input, ref float parameters, ref float kernel, ref float transformed, ref float products, ref float output)
+    {
+        if (V512.IsHardwareAccelerated)
+        {
+            // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 26 + tw * 2) * 32;
+                    for (int c = 0; c < 32; c += 16)
+                    {
+                        var d00 = V512.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = V512.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = V512.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = V512.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = V512.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = V512.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = V512.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = V512.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = V512.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = V512.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = V512.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = V512.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = V512.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = V512.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = V512.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = V512.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var b00 = d00 - d20;
+                        var b10 = d10 + d20;
+                        var b20 = d20 - d10;
+                        var b30 = d10 - d30;
+                        var b01 = d01 - d21;
+                        var b11 = d11 + d21;
+                        var b21 = d21 - d11;
+                        var b31 = d11 - d31;
+                        var b02 = d02 - d22;
+                        var b12 = d12 + d22;
+                        var b22 = d22 - d12;
+                        var b32 = d12 - d32;
+                        var b03 = d03 - d23;
+                        var b13 = d13 + d23;
+                        var b23 = d23 - d13;
+                        var b33 = d13 - d33;
+                        V512.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        V512.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        V512.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        V512.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        V512.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        V512.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        V512.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        V512.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        V512.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        V512.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        V512.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        V512.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        V512.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        V512.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        V512.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        V512.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                    }
+                }
+            }
+
+            // The 16 products: [tiles x 32]·[32 x 64] for each point ξ of the 4x4 domain.
+            for (int x = 0; x < 16; x++)
+            {
+                for (int t = 0; t < 25; t += 5)
+                {
+                    // channels 0 to 63
+                    {
+                        var acc0_0 = V512.Create(0f);
+                        var acc0_1 = V512.Create(0f);
+                        var acc0_2 = V512.Create(0f);
+                        var acc0_3 = V512.Create(0f);
+                        var acc1_0 = V512.Create(0f);
+                        var acc1_1 = V512.Create(0f);
+                        var acc1_2 = V512.Create(0f);
+                        var acc1_3 = V512.Create(0f);
+                        var acc2_0 = V512.Create(0f);
+                        var acc2_1 = V512.Create(0f);
+                        var acc2_2 = V512.Create(0f);
+                        var acc2_3 = V512.Create(0f);
+                        var acc3_0 = V512.Create(0f);
+                        var acc3_1 = V512.Create(0f);
+                        var acc3_2 = V512.Create(0f);
+                        var acc3_3 = V512.Create(0f);
+                        var acc4_0 = V512.Create(0f);
+                        var acc4_1 = V512.Create(0f);
+                        var acc4_2 = V512.Create(0f);
+                        var acc4_3 = V512.Create(0f);
+                        for (int ci = 0; ci < 32; ci++)
+                        {
+                            float m0 = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var m0x16 = V512.Create(m0);
+                            float m1 = Unsafe.Add(ref transformed, (x * 25 + t + 1) * 32 + ci);
+                            var m1x16 = V512.Create(m1);
+                            float m2 = Unsafe.Add(ref transformed, (x * 25 + t + 2) * 32 + ci);
+                            var m2x16 = V512.Create(m2);
+                            float m3 = Unsafe.Add(ref transformed, (x * 25 + t + 3) * 32 + ci);
+                            var m3x16 = V512.Create(m3);
+                            float m4 = Unsafe.Add(ref transformed, (x * 25 + t + 4) * 32 + ci);
+                            var m4x16 = V512.Create(m4);
+                            var row0 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64));
+                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                            var row1 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 16));
+                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                            acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                            var row2 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 32));
+                            acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                            acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                            acc4_2 = V512.MultiplyAddEstimate(m4x16, row2, acc4_2);
+                            var row3 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 48));
+                            acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                            acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            acc4_3 = V512.MultiplyAddEstimate(m4x16, row3, acc4_3);
+                        }
+                        V512.StoreUnsafe(acc0_0, ref products, (nuint)((x * 25 + t) * 64));
+                        V512.StoreUnsafe(acc0_1, ref products, (nuint)((x * 25 + t) * 64 + 16));
+                        V512.StoreUnsafe(acc0_2, ref products, (nuint)((x * 25 + t) * 64 + 32));
+                        V512.StoreUnsafe(acc0_3, ref products, (nuint)((x * 25 + t) * 64 + 48));
+                        V512.StoreUnsafe(acc1_0, ref products, (nuint)((x * 25 + t + 1) * 64));
+                        V512.StoreUnsafe(acc1_1, ref products, (nuint)((x * 25 + t + 1) * 64 + 16));
+                        V512.StoreUnsafe(acc1_2, ref products, (nuint)((x * 25 + t + 1) * 64 + 32));
+                        V512.StoreUnsafe(acc1_3, ref products, (nuint)((x * 25 + t + 1) * 64 + 48));
+                        V512.StoreUnsafe(acc2_0, ref products, (nuint)((x * 25 + t + 2) * 64));
+                        V512.StoreUnsafe(acc2_1, ref products, (nuint)((x * 25 + t + 2) * 64 + 16));
+                        V512.StoreUnsafe(acc2_2, ref products, (nuint)((x * 25 + t + 2) * 64 + 32));
+                        V512.StoreUnsafe(acc2_3, ref products, (nuint)((x * 25 + t + 2) * 64 + 48));
+                        V512.StoreUnsafe(acc3_0, ref products, (nuint)((x * 25 + t + 3) * 64));
+                        V512.StoreUnsafe(acc3_1, ref products, (nuint)((x * 25 + t + 3) * 64 + 16));
+                        V512.StoreUnsafe(acc3_2, ref products, (nuint)((x * 25 + t + 3) * 64 + 32));
+                        V512.StoreUnsafe(acc3_3, ref products, (nuint)((x * 25 + t + 3) * 64 + 48));
+                        V512.StoreUnsafe(acc4_0, ref products, (nuint)((x * 25 + t + 4) * 64));
+                        V512.StoreUnsafe(acc4_1, ref products, (nuint)((x * 25 + t + 4) * 64 + 16));
+                        V512.StoreUnsafe(acc4_2, ref products, (nuint)((x * 25 + t + 4) * 64 + 32));
+                        V512.StoreUnsafe(acc4_3, ref products, (nuint)((x * 25 + t + 4) * 64 + 48));
+                    }
+                }
+            }
+
+            // Output transform: bias + Aᵀ M A of each tile's 16 products, then ReLU.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 22 + tw * 2) * 64;
+                    for (int c = 0; c < 64; c += 16)
+                    {
+                        var m00 = V512.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = V512.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = V512.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = V512.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = V512.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = V512.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = V512.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = V512.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = V512.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = V512.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = V512.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = V512.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = V512.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = V512.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = V512.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = V512.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var r00 = m00 + m10 + m20;
+                        var r10 = m10 - m20 - m30;
+                        var r01 = m01 + m11 + m21;
+                        var r11 = m11 - m21 - m31;
+                        var r02 = m02 + m12 + m22;
+                        var r12 = m12 - m22 - m32;
+                        var r03 = m03 + m13 + m23;
+                        var r13 = m13 - m23 - m33;
+                        var bias = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        V512.StoreUnsafe(V512.Max(bias + (r00 + r01 + r02), V512.Create(0f)), ref output, (nuint)(corner + c));
+                        V512.StoreUnsafe(V512.Max(bias + (r01 - r02 - r03), V512.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        V512.StoreUnsafe(V512.Max(bias + (r10 + r11 + r12), V512.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        V512.StoreUnsafe(V512.Max(bias + (r11 - r12 - r13), V512.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                    }
+                }
+            }
+        }
+        else if (V256.IsHardwareAccelerated)
+        {
+            // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 26 + tw * 2) * 32;
+                    for (int c = 0; c < 32; c += 8)
+                    {
+                        var d00 = V256.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = V256.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = V256.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = V256.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = V256.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = V256.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = V256.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = V256.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = V256.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = V256.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = V256.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = V256.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = V256.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = V256.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = V256.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = V256.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var b00 = d00 - d20;
+                        var b10 = d10 + d20;
+                        var b20 = d20 - d10;
+                        var b30 = d10 - d30;
+                        var b01 = d01 - d21;
+                        var b11 = d11 + d21;
+                        var b21 = d21 - d11;
+                        var b31 = d11 - d31;
+                        var b02 = d02 - d22;
+                        var b12 = d12 + d22;
+                        var b22 = d22 - d12;
+                        var b32 = d12 - d32;
+                        var b03 = d03 - d23;
+                        var b13 = d13 + d23;
+                        var b23 = d23 - d13;
+                        var b33 = d13 - d33;
+                        V256.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        V256.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        V256.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        V256.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        V256.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        V256.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        V256.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        V256.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        V256.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        V256.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        V256.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        V256.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        V256.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        V256.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        V256.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        V256.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                    }
+                }
+            }
+
+            // The 16 products: [tiles x 32]·[32 x 64] for each point ξ of the 4x4 domain.
+            for (int x = 0; x < 16; x++)
+            {
+                for (int t = 0; t < 25; t++)
+                {
+                    for (int cb = 0; cb < 64; cb += 64)
+                    {
+                        var acc0 = V256.Create(0f);
+                        var acc1 = V256.Create(0f);
+                        var acc2 = V256.Create(0f);
+                        var acc3 = V256.Create(0f);
+                        var acc4 = V256.Create(0f);
+                        var acc5 = V256.Create(0f);
+                        var acc6 = V256.Create(0f);
+                        var acc7 = V256.Create(0f);
+                        for (int ci = 0; ci < 32; ci++)
+                        {
+                            float m = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var mx8 = V256.Create(m);
+                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
+                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc1);
+                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc2);
+                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc3);
+                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 32)), acc4);
+                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 40)), acc5);
+                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 48)), acc6);
+                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 56)), acc7);
+                        }
+                        V256.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
+                        V256.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
+                        V256.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
+                        V256.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
+                        V256.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 32));
+                        V256.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 40));
+                        V256.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 48));
+                        V256.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 56));
+                    }
+                }
+            }
+
+            // Output transform: bias + Aᵀ M A of each tile's 16 products, then ReLU.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 22 + tw * 2) * 64;
+                    for (int c = 0; c < 64; c += 8)
+                    {
+                        var m00 = V256.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = V256.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = V256.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = V256.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = V256.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = V256.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = V256.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = V256.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = V256.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = V256.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = V256.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = V256.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = V256.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = V256.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = V256.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = V256.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var r00 = m00 + m10 + m20;
+                        var r10 = m10 - m20 - m30;
+                        var r01 = m01 + m11 + m21;
+                        var r11 = m11 - m21 - m31;
+                        var r02 = m02 + m12 + m22;
+                        var r12 = m12 - m22 - m32;
+                        var r03 = m03 + m13 + m23;
+                        var r13 = m13 - m23 - m33;
+                        var bias = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        V256.StoreUnsafe(V256.Max(bias + (r00 + r01 + r02), V256.Create(0f)), ref output, (nuint)(corner + c));
+                        V256.StoreUnsafe(V256.Max(bias + (r01 - r02 - r03), V256.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        V256.StoreUnsafe(V256.Max(bias + (r10 + r11 + r12), V256.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        V256.StoreUnsafe(V256.Max(bias + (r11 - r12 - r13), V256.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                    }
+                }
+            }
+        }
+        else if (V128.IsHardwareAccelerated)
+        {
+            // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 26 + tw * 2) * 32;
+                    for (int c = 0; c < 32; c += 4)
+                    {
+                        var d00 = V128.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = V128.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = V128.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = V128.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = V128.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = V128.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = V128.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = V128.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = V128.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = V128.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = V128.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = V128.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = V128.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = V128.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = V128.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = V128.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var b00 = d00 - d20;
+                        var b10 = d10 + d20;
+                        var b20 = d20 - d10;
+                        var b30 = d10 - d30;
+                        var b01 = d01 - d21;
+                        var b11 = d11 + d21;
+                        var b21 = d21 - d11;
+                        var b31 = d11 - d31;
+                        var b02 = d02 - d22;
+                        var b12 = d12 + d22;
+                        var b22 = d22 - d12;
+                        var b32 = d12 - d32;
+                        var b03 = d03 - d23;
+                        var b13 = d13 + d23;
+                        var b23 = d23 - d13;
+                        var b33 = d13 - d33;
+                        V128.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        V128.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        V128.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        V128.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        V128.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        V128.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        V128.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        V128.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        V128.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        V128.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        V128.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        V128.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        V128.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        V128.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        V128.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        V128.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                    }
+                }
+            }
+
+            // The 16 products: [tiles x 32]·[32 x 64] for each point ξ of the 4x4 domain.
+            for (int x = 0; x < 16; x++)
+            {
+                for (int t = 0; t < 25; t++)
+                {
+                    for (int cb = 0; cb < 64; cb += 32)
+                    {
+                        var acc0 = V128.Create(0f);
+                        var acc1 = V128.Create(0f);
+                        var acc2 = V128.Create(0f);
+                        var acc3 = V128.Create(0f);
+                        var acc4 = V128.Create(0f);
+                        var acc5 = V128.Create(0f);
+                        var acc6 = V128.Create(0f);
+                        var acc7 = V128.Create(0f);
+                        for (int ci = 0; ci < 32; ci++)
+                        {
+                            float m = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var mx4 = V128.Create(m);
+                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
+                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 4)), acc1);
+                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc2);
+                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 12)), acc3);
+                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc4);
+                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 20)), acc5);
+                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc6);
+                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 28)), acc7);
+                        }
+                        V128.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
+                        V128.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 4));
+                        V128.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
+                        V128.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 12));
+                        V128.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
+                        V128.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 20));
+                        V128.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
+                        V128.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 28));
+                    }
+                }
+            }
+
+            // Output transform: bias + Aᵀ M A of each tile's 16 products, then ReLU.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 22 + tw * 2) * 64;
+                    for (int c = 0; c < 64; c += 4)
+                    {
+                        var m00 = V128.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = V128.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = V128.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = V128.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = V128.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = V128.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = V128.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = V128.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = V128.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = V128.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = V128.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = V128.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = V128.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = V128.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = V128.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = V128.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var r00 = m00 + m10 + m20;
+                        var r10 = m10 - m20 - m30;
+                        var r01 = m01 + m11 + m21;
+                        var r11 = m11 - m21 - m31;
+                        var r02 = m02 + m12 + m22;
+                        var r12 = m12 - m22 - m32;
+                        var r03 = m03 + m13 + m23;
+                        var r13 = m13 - m23 - m33;
+                        var bias = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        V128.StoreUnsafe(V128.Max(bias + (r00 + r01 + r02), V128.Create(0f)), ref output, (nuint)(corner + c));
+                        V128.StoreUnsafe(V128.Max(bias + (r01 - r02 - r03), V128.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        V128.StoreUnsafe(V128.Max(bias + (r10 + r11 + r12), V128.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        V128.StoreUnsafe(V128.Max(bias + (r11 - r12 - r13), V128.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                    }
+                }
+            }
+        }
+        else
+        {
+            // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 26 + tw * 2) * 32;
+                    for (int c = 0; c < 32; c++)
+                    {
+                        float d00 = Unsafe.Add(ref input, corner + c);
+                        float d01 = Unsafe.Add(ref input, corner + 32 + c);
+                        float d02 = Unsafe.Add(ref input, corner + 64 + c);
+                        float d03 = Unsafe.Add(ref input, corner + 96 + c);
+                        float d10 = Unsafe.Add(ref input, corner + 416 + c);
+                        float d11 = Unsafe.Add(ref input, corner + 448 + c);
+                        float d12 = Unsafe.Add(ref input, corner + 480 + c);
+                        float d13 = Unsafe.Add(ref input, corner + 512 + c);
+                        float d20 = Unsafe.Add(ref input, corner + 832 + c);
+                        float d21 = Unsafe.Add(ref input, corner + 864 + c);
+                        float d22 = Unsafe.Add(ref input, corner + 896 + c);
+                        float d23 = Unsafe.Add(ref input, corner + 928 + c);
+                        float d30 = Unsafe.Add(ref input, corner + 1248 + c);
+                        float d31 = Unsafe.Add(ref input, corner + 1280 + c);
+                        float d32 = Unsafe.Add(ref input, corner + 1312 + c);
+                        float d33 = Unsafe.Add(ref input, corner + 1344 + c);
+                        float b00 = d00 - d20;
+                        float b10 = d10 + d20;
+                        float b20 = d20 - d10;
+                        float b30 = d10 - d30;
+                        float b01 = d01 - d21;
+                        float b11 = d11 + d21;
+                        float b21 = d21 - d11;
+                        float b31 = d11 - d31;
+                        float b02 = d02 - d22;
+                        float b12 = d12 + d22;
+                        float b22 = d22 - d12;
+                        float b32 = d12 - d32;
+                        float b03 = d03 - d23;
+                        float b13 = d13 + d23;
+                        float b23 = d23 - d13;
+                        float b33 = d13 - d33;
+                        Unsafe.Add(ref transformed, tile * 32 + c) = b00 - b02;
+                        Unsafe.Add(ref transformed, (tile + 25) * 32 + c) = b01 + b02;
+                        Unsafe.Add(ref transformed, (tile + 50) * 32 + c) = b02 - b01;
+                        Unsafe.Add(ref transformed, (tile + 75) * 32 + c) = b01 - b03;
+                        Unsafe.Add(ref transformed, (tile + 100) * 32 + c) = b10 - b12;
+                        Unsafe.Add(ref transformed, (tile + 125) * 32 + c) = b11 + b12;
+                        Unsafe.Add(ref transformed, (tile + 150) * 32 + c) = b12 - b11;
+                        Unsafe.Add(ref transformed, (tile + 175) * 32 + c) = b11 - b13;
+                        Unsafe.Add(ref transformed, (tile + 200) * 32 + c) = b20 - b22;
+                        Unsafe.Add(ref transformed, (tile + 225) * 32 + c) = b21 + b22;
+                        Unsafe.Add(ref transformed, (tile + 250) * 32 + c) = b22 - b21;
+                        Unsafe.Add(ref transformed, (tile + 275) * 32 + c) = b21 - b23;
+                        Unsafe.Add(ref transformed, (tile + 300) * 32 + c) = b30 - b32;
+                        Unsafe.Add(ref transformed, (tile + 325) * 32 + c) = b31 + b32;
+                        Unsafe.Add(ref transformed, (tile + 350) * 32 + c) = b32 - b31;
+                        Unsafe.Add(ref transformed, (tile + 375) * 32 + c) = b31 - b33;
+                    }
+                }
+            }
+
+            // The 16 products: [tiles x 32]·[32 x 64] for each point ξ of the 4x4 domain.
+            for (int x = 0; x < 16; x++)
+            {
+                for (int t = 0; t < 25; t++)
+                {
+                    for (int c = 0; c < 64; c++)
+                    {
+                        float acc = 0f;
+                        for (int ci = 0; ci < 32; ci++)
+                        {
+                            acc += Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci) * Unsafe.Add(ref kernel, (x * 32 + ci) * 64 + c);
+                        }
+                        Unsafe.Add(ref products, (x * 25 + t) * 64 + c) = acc;
+                    }
+                }
+            }
+
+            // Output transform: bias + Aᵀ M A of each tile's 16 products, then ReLU.
+            for (int th = 0; th < 5; th++)
+            {
+                for (int tw = 0; tw < 5; tw++)
+                {
+                    int tile = th * 5 + tw;
+                    int corner = (th * 22 + tw * 2) * 64;
+                    for (int c = 0; c < 64; c++)
+                    {
+                        float m00 = Unsafe.Add(ref products, tile * 64 + c);
+                        float m01 = Unsafe.Add(ref products, (tile + 25) * 64 + c);
+                        float m02 = Unsafe.Add(ref products, (tile + 50) * 64 + c);
+                        float m03 = Unsafe.Add(ref products, (tile + 75) * 64 + c);
+                        float m10 = Unsafe.Add(ref products, (tile + 100) * 64 + c);
+                        float m11 = Unsafe.Add(ref products, (tile + 125) * 64 + c);
+                        float m12 = Unsafe.Add(ref products, (tile + 150) * 64 + c);
+                        float m13 = Unsafe.Add(ref products, (tile + 175) * 64 + c);
+                        float m20 = Unsafe.Add(ref products, (tile + 200) * 64 + c);
+                        float m21 = Unsafe.Add(ref products, (tile + 225) * 64 + c);
+                        float m22 = Unsafe.Add(ref products, (tile + 250) * 64 + c);
+                        float m23 = Unsafe.Add(ref products, (tile + 275) * 64 + c);
+                        float m30 = Unsafe.Add(ref products, (tile + 300) * 64 + c);
+                        float m31 = Unsafe.Add(ref products, (tile + 325) * 64 + c);
+                        float m32 = Unsafe.Add(ref products, (tile + 350) * 64 + c);
+                        float m33 = Unsafe.Add(ref products, (tile + 375) * 64 + c);
+                        float r00 = m00 + m10 + m20;
+                        float r10 = m10 - m20 - m30;
+                        float r01 = m01 + m11 + m21;
+                        float r11 = m11 - m21 - m31;
+                        float r02 = m02 + m12 + m22;
+                        float r12 = m12 - m22 - m32;
+                        float r03 = m03 + m13 + m23;
+                        float r13 = m13 - m23 - m33;
+                        float bias = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                        Unsafe.Add(ref output, corner + c) = MathF.Max(bias + (r00 + r01 + r02), 0f);
+                        Unsafe.Add(ref output, corner + 64 + c) = MathF.Max(bias + (r01 - r02 - r03), 0f);
+                        Unsafe.Add(ref output, corner + 704 + c) = MathF.Max(bias + (r10 + r11 + r12), 0f);
+                        Unsafe.Add(ref output, corner + 768 + c) = MathF.Max(bias + (r11 - r12 - r13), 0f);
                     }
                 }
             }

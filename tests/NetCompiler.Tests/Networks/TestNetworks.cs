@@ -159,3 +159,36 @@ public partial class StreamingLstm;
 [Loss(LossFunction.SparseCategoricalCrossEntropy)]
 [Adam]
 public partial class WideBatchLstm;
+
+/// <summary>
+/// 3x3 stride-1 convolutions of uneven shapes, which inference computes its own way: channel counts that are not
+/// multiples of 16, odd and non-square outputs (11x13 with Same padding, whose last tiles hang over the border),
+/// a convolution feeding another, and pools of 3 and 2 that leave columns or rows unread (9x11 pooled by 3 reads 9x9;
+/// 3x3 pooled by 2 reads 2x2).
+/// </summary>
+[Network(BatchSize = 3, Seed = 16)]
+[Input(11, 13, 2)]
+[Conv2D(9, 3, Padding = Padding.Same, Activation = Activation.ReLU)]
+[Conv2D(19, 3, Padding = Padding.Same, Activation = Activation.Tanh)]
+[Conv2D(17, 3, Activation = Activation.ReLU)]
+[MaxPool2D(3)]
+[Conv2D(12, 3, Padding = Padding.Same, Activation = Activation.ReLU)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(4, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class UnevenConvCnn;
+
+/// <summary>Sigmoid and Linear 3x3 convolutions before pools that floor: 7x12 pooled by 2 reads 6x12, 3x6 reads 2x6.</summary>
+[Network(BatchSize = 2, Seed = 17)]
+[Input(9, 14, 8)]
+[Conv2D(10, 3, Activation = Activation.Sigmoid)]
+[MaxPool2D(2)]
+[Conv2D(24, 3, Padding = Padding.Same)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(3)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Sgd(LearningRate = 0.1f)]
+public partial class FlooredPoolCnn;
