@@ -1336,216 +1336,220 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        for (int first = 0; first < count; first += 102)
         {
-            for (int r = 0; r < 6; r += 6)
+            int last = Math.Min(count, first + 102);
+            if (V512.IsHardwareAccelerated)
             {
-                int row = Layer1RecurrentOffset + r * 32;
-                for (int cb = 0; cb < 32; cb += 32)
+                for (int r = 0; r < 6; r += 6)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb));
-                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb + 16));
-                    var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                    var acc4_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
-                    var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb));
-                    var acc5_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb + 16));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer1RecurrentOffset + r * 32;
+                    for (int cb = 0; cb < 32; cb += 32)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                        var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb));
+                        var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb + 16));
+                        var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                        var acc4_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                        var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb));
+                        var acc5_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb + 16));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                            var m1x16 = V512.Create(m1);
-                            float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 2);
-                            var m2x16 = V512.Create(m2);
-                            float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 3);
-                            var m3x16 = V512.Create(m3);
-                            float m4 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 4);
-                            var m4x16 = V512.Create(m4);
-                            float m5 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 5);
-                            var m5x16 = V512.Create(m5);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                            acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                            acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                            acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                            acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 2);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 3);
+                                var m3x16 = V512.Create(m3);
+                                float m4 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 4);
+                                var m4x16 = V512.Create(m4);
+                                float m5 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 5);
+                                var m5x16 = V512.Create(m5);
+                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                            }
                         }
+                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                        V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96 + cb));
+                        V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + cb + 16));
+                        V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128 + cb));
+                        V512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                        V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160 + cb));
+                        V512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + cb + 16));
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
-                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96 + cb));
-                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + cb + 16));
-                    V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128 + cb));
-                    V512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + cb + 16));
-                    V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160 + cb));
-                    V512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + cb + 16));
+                }
+                // r 6 to 7
+                {
+                    const int r = 6;
+                    int row = Layer1RecurrentOffset + r * 32;
+                    for (int cb = 0; cb < 32; cb += 32)
+                    {
+                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        for (int s = first; s < last; s++)
+                        {
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x16 = V512.Create(m1);
+                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            }
+                        }
+                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                    }
                 }
             }
-            // r 6 to 7
+            else if (V256.IsHardwareAccelerated)
             {
-                const int r = 6;
-                int row = Layer1RecurrentOffset + r * 32;
-                for (int cb = 0; cb < 32; cb += 32)
+                for (int r = 0; r < 8; r += 2)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer1RecurrentOffset + r * 32;
+                    for (int cb = 0; cb < 32; cb += 32)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                            var m1x16 = V512.Create(m1);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x8 = V256.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x8 = V256.Create(m1);
+                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
+                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24));
+                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                            }
                         }
+                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                        V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                        V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                        V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
                 }
             }
-        }
-        else if (V256.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 8; r += 2)
+            else if (V128.IsHardwareAccelerated)
             {
-                int row = Layer1RecurrentOffset + r * 32;
-                for (int cb = 0; cb < 32; cb += 32)
+                for (int r = 0; r < 8; r += 2)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer1RecurrentOffset + r * 32;
+                    for (int cb = 0; cb < 32; cb += 16)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                            var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
-                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                            var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                            acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                            acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                            var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24));
-                            acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                            acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x4 = V128.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x4 = V128.Create(m1);
+                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4));
+                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
+                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12));
+                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            }
                         }
+                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                 }
             }
-        }
-        else if (V128.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 8; r += 2)
+            else
             {
-                int row = Layer1RecurrentOffset + r * 32;
-                for (int cb = 0; cb < 32; cb += 16)
+                for (int r = 0; r < 8; r++)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer1RecurrentOffset + r * 32;
+                    for (int c = 0; c < 32; c++)
                     {
-                        for (int t = 1; t < 20; t++)
+                        float acc = Unsafe.Add(ref gradients, row + c);
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                            var m0x4 = V128.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                            var m1x4 = V128.Create(m1);
-                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4));
-                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
-                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12));
-                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 32 + c);
+                            }
                         }
+                        Unsafe.Add(ref gradients, row + c) = acc;
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
-                }
-            }
-        }
-        else
-        {
-            for (int r = 0; r < 8; r++)
-            {
-                int row = Layer1RecurrentOffset + r * 32;
-                for (int c = 0; c < 32; c++)
-                {
-                    float acc = Unsafe.Add(ref gradients, row + c);
-                    for (int s = 0; s < count; s++)
-                    {
-                        for (int t = 1; t < 20; t++)
-                        {
-                            acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 32 + c);
-                        }
-                    }
-                    Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
         }
@@ -2684,157 +2688,161 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        for (int first = 0; first < count; first += 204)
         {
-            for (int r = 0; r < 4; r += 4)
+            int last = Math.Min(count, first + 204);
+            if (V512.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 16;
-                for (int cb = 0; cb < 16; cb += 16)
+                for (int r = 0; r < 4; r += 4)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 16;
+                    for (int cb = 0; cb < 16; cb += 16)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                            var m1x16 = V512.Create(m1);
-                            float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
-                            var m2x16 = V512.Create(m2);
-                            float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
-                            var m3x16 = V512.Create(m3);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
+                                var m3x16 = V512.Create(m3);
+                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            }
                         }
+                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
                 }
             }
-        }
-        else if (V256.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 4; r += 4)
+            else if (V256.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 16;
-                for (int cb = 0; cb < 16; cb += 16)
+                for (int r = 0; r < 4; r += 4)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                    var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
-                    var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 16;
+                    for (int cb = 0; cb < 16; cb += 16)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                        var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                        var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                            var m1x8 = V256.Create(m1);
-                            float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
-                            var m2x8 = V256.Create(m2);
-                            float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
-                            var m3x8 = V256.Create(m3);
-                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                            acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
-                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                            acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
-                            acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x8 = V256.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x8 = V256.Create(m1);
+                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
+                                var m2x8 = V256.Create(m2);
+                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
+                                var m3x8 = V256.Create(m3);
+                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                                acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
+                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
+                                acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
+                            }
                         }
+                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
+                        V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                        V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                        V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                        V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                    V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
-                    V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                 }
             }
-        }
-        else if (V128.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 4; r += 2)
+            else if (V128.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 16;
-                for (int cb = 0; cb < 16; cb += 16)
+                for (int r = 0; r < 4; r += 2)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 16;
+                    for (int cb = 0; cb < 16; cb += 16)
                     {
-                        for (int t = 1; t < 20; t++)
+                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
+                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                            var m0x4 = V128.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                            var m1x4 = V128.Create(m1);
-                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 4));
-                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
-                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 12));
-                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x4 = V128.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x4 = V128.Create(m1);
+                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 4));
+                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
+                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 12));
+                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            }
                         }
+                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
+                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
+                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                 }
             }
-        }
-        else
-        {
-            for (int r = 0; r < 4; r++)
+            else
             {
-                int row = Layer2RecurrentOffset + r * 16;
-                for (int c = 0; c < 16; c++)
+                for (int r = 0; r < 4; r++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 16;
+                    for (int c = 0; c < 16; c++)
                     {
-                        for (int t = 1; t < 20; t++)
+                        float acc = Unsafe.Add(ref gradients, row + c);
+                        for (int s = first; s < last; s++)
                         {
-                            acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 16 + c);
+                            for (int t = 1; t < 20; t++)
+                            {
+                                acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 16 + c);
+                            }
                         }
+                        Unsafe.Add(ref gradients, row + c) = acc;
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
         }

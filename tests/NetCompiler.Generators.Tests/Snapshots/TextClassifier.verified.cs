@@ -3138,194 +3138,198 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        for (int first = 0; first < count; first += 2)
         {
-            for (int r = 0; r < 64; r += 4)
+            int last = Math.Min(count, first + 2);
+            if (V512.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 64)
+                for (int r = 0; r < 64; r += 4)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                    var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                    var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
-                    var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
-                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
-                    var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
-                    var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
-                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
-                    var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
-                    var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 256;
+                    for (int cb = 0; cb < 256; cb += 64)
                     {
-                        for (int t = 1; t < 100; t++)
+                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                        var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                        var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
+                        var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
+                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
+                        var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
+                        var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
+                        var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
+                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
+                        var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
+                        var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
+                        var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                            var m1x16 = V512.Create(m1);
-                            float m2 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 2);
-                            var m2x16 = V512.Create(m2);
-                            float m3 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 3);
-                            var m3x16 = V512.Create(m3);
-                            var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                            var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
-                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                            var row2 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32));
-                            acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                            acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                            var row3 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48));
-                            acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                            acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            for (int t = 1; t < 100; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x16 = V512.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x16 = V512.Create(m1);
+                                float m2 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 2);
+                                var m2x16 = V512.Create(m2);
+                                float m3 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 3);
+                                var m3x16 = V512.Create(m3);
+                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
+                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                var row2 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32));
+                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                var row3 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48));
+                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            }
                         }
+                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                        V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
+                        V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
+                        V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
+                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
+                        V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
+                        V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
+                        V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
+                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
+                        V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
+                        V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
+                        V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                    V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
-                    V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
-                    V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
-                    V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
-                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
-                    V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
-                    V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
-                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
-                    V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
-                    V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                 }
             }
-        }
-        else if (V256.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 64; r += 2)
+            else if (V256.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 32)
+                for (int r = 0; r < 64; r += 2)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 256;
+                    for (int cb = 0; cb < 256; cb += 32)
                     {
-                        for (int t = 1; t < 100; t++)
+                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                        var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                        var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                            var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
-                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                            var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
-                            acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                            acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                            var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24));
-                            acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                            acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                            for (int t = 1; t < 100; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x8 = V256.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x8 = V256.Create(m1);
+                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
+                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24));
+                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                            }
                         }
+                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                        V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
+                        V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
+                        V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                 }
             }
-        }
-        else if (V128.IsHardwareAccelerated)
-        {
-            for (int r = 0; r < 64; r += 2)
+            else if (V128.IsHardwareAccelerated)
             {
-                int row = Layer2RecurrentOffset + r * 256;
-                for (int cb = 0; cb < 256; cb += 16)
+                for (int r = 0; r < 64; r += 2)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 256;
+                    for (int cb = 0; cb < 256; cb += 16)
                     {
-                        for (int t = 1; t < 100; t++)
+                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
+                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
+                        for (int s = first; s < last; s++)
                         {
-                            float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                            var m0x4 = V128.Create(m0);
-                            float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                            var m1x4 = V128.Create(m1);
-                            var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4));
-                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
-                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                            var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12));
-                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            for (int t = 1; t < 100; t++)
+                            {
+                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x4 = V128.Create(m0);
+                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x4 = V128.Create(m1);
+                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4));
+                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12));
+                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            }
                         }
+                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
+                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
+                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                 }
             }
-        }
-        else
-        {
-            for (int r = 0; r < 64; r++)
+            else
             {
-                int row = Layer2RecurrentOffset + r * 256;
-                for (int c = 0; c < 256; c++)
+                for (int r = 0; r < 64; r++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
-                    for (int s = 0; s < count; s++)
+                    int row = Layer2RecurrentOffset + r * 256;
+                    for (int c = 0; c < 256; c++)
                     {
-                        for (int t = 1; t < 100; t++)
+                        float acc = Unsafe.Add(ref gradients, row + c);
+                        for (int s = first; s < last; s++)
                         {
-                            acc += Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r) * Unsafe.Add(ref gateGradient, (s * 100 + t) * 256 + c);
+                            for (int t = 1; t < 100; t++)
+                            {
+                                acc += Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r) * Unsafe.Add(ref gateGradient, (s * 100 + t) * 256 + c);
+                            }
                         }
+                        Unsafe.Add(ref gradients, row + c) = acc;
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
         }
