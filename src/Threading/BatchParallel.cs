@@ -84,7 +84,7 @@ public static class BatchParallel
                 Job<TInput, TOutput> job = Job<TInput, TOutput>.Shared;
                 job.Set(work, (nint)input, (nint)output, count, workers);
                 s_pending = workers - 1;
-                s_done.Reset();
+                s_allDone = false;
                 for (int w = 1; w < workers; w++)
                 {
                     s_threads[w - 1].Start(job, w);
@@ -100,7 +100,7 @@ public static class BatchParallel
                     first = e;
                 }
 
-                s_done.Wait();
+                WaitForWorkers();
                 for (int w = 1; w < workers; w++)
                 {
                     first ??= s_threads[w - 1].TakeException();
@@ -136,8 +136,30 @@ public static class BatchParallel
         }
     }
 
+    // The caller's wait for the workers. Not a ManualResetEventSlim: the first time one of those really blocks, it
+    // allocates its lock object on the waiting thread, which is the caller's Predict or TrainBatch, and a hot path
+    // must never allocate, not even once under load. A lock object made here and Monitor.Wait allocate nothing.
     private static int s_pending;
-    private static readonly ManualResetEventSlim s_done = new(false);
+    private static bool s_allDone;
+    private static readonly object s_doneGate = new();
+
+    private static void WaitForWorkers()
+    {
+        // Most ranges finish together, so spin a little before blocking.
+        var spinner = new SpinWait();
+        while (!Volatile.Read(ref s_allDone) && !spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce();
+        }
+
+        lock (s_doneGate)
+        {
+            while (!s_allDone)
+            {
+                Monitor.Wait(s_doneGate);
+            }
+        }
+    }
 
     private static void EnsureThreads(int needed)
     {
@@ -160,7 +182,11 @@ public static class BatchParallel
     {
         if (Interlocked.Decrement(ref s_pending) == 0)
         {
-            s_done.Set();
+            lock (s_doneGate)
+            {
+                s_allDone = true;
+                Monitor.PulseAll(s_doneGate);
+            }
         }
     }
 
