@@ -17,6 +17,10 @@ public sealed partial class NetworkGenerator
         // was built from and is rebuilt when they differ. Parts are built lazily (a folded row on first use, a
         // Winograd kernel at the start of the next Forward or Predict), so a change costs nothing until inference
         // needs the part again.
+        //
+        // Known gap: a span taken from Parameters before a Forward and written after it is not seen (the getter bumped
+        // the version before the Forward rebuilt the parts). README's "How it works" states the rule; a fix would need
+        // Parameters to hand out something that notices writes, which the Span<float> contract rules out.
 
         private static void EmitPreparedWeightFields(SourceWriter w, EmitModel m)
         {
