@@ -96,11 +96,11 @@ internal static class Program
             Epochs = options.Epochs,
             Shuffle = true,
             MaxBatchesPerEpoch = options.MaxBatchesPerEpoch,
+
+            // One seed for both, as --help says: without --seed the shuffle used to start from 0 while the weights
+            // came from the network's Seed, so the default run was not the run "--seed 42" names.
+            ShuffleSeed = networkSeed,
         };
-        if (options.Seed is int seed)
-        {
-            fitOptions.ShuffleSeed = seed;
-        }
 
         if (options.EvaluateWeights is not null)
         {
