@@ -795,8 +795,13 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>");
             using (w.Block("public void Load(string path)"))
             {
-                w.WriteLine("using var stream = global::System.IO.File.OpenRead(path);");
-                w.WriteLine("Load(stream);");
+                // Checkpoint.Load rather than Load(stream): a file must also end at its checksum (docs/checkpoint-format.md).
+                w.WriteLine($"global::NetCompiler.Checkpoint.Load(path, Architecture, s_tensors, _parameters, {optimizer}, out long step, _optimizerState);");
+                w.WriteLine("_step = step;");
+                if (m.HasPreparedWeights)
+                {
+                    w.WriteLine("ParametersChanged();");
+                }
             }
         }
 

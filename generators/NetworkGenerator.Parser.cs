@@ -30,7 +30,7 @@ public sealed partial class NetworkGenerator
             var diagnostics = new List<DiagnosticInfo>();
             try
             {
-                NetworkSpec? spec = ParseNetwork(symbol, (ClassDeclarationSyntax)context.TargetNode, diagnostics, cancellationToken);
+                NetworkSpec? spec = ParseNetwork(symbol, (TypeDeclarationSyntax)context.TargetNode, diagnostics, cancellationToken);
                 bool hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
                 return new ParseResult(hasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(diagnostics));
             }
@@ -60,7 +60,7 @@ public sealed partial class NetworkGenerator
         }
 
         private static NetworkSpec? ParseNetwork(
-            INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+            INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics, CancellationToken ct)
         {
             string className = symbol.Name;
             Location classLocation = syntax.Identifier.GetLocation();
@@ -69,6 +69,12 @@ public sealed partial class NetworkGenerator
             if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, classLocation, className, string.Empty));
+            }
+
+            string? kind = symbol.IsRecord ? "a record" : symbol.IsStatic ? "static" : symbol.IsAbstract ? "abstract" : null;
+            if (kind is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPlainClass, classLocation, className, kind));
             }
 
             var containingTypes = new List<string>();

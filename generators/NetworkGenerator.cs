@@ -21,7 +21,9 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkAttributeName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                // Records too, so that a [Network] record gets NC0022 instead of silently nothing.
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(StepNames.Parse);
 
@@ -70,21 +72,38 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
 
     private static void Emit(SourceProductionContext context, NetworkSpec spec)
     {
-        string hintName = (spec.Namespace is null ? string.Empty : spec.Namespace + ".") + spec.ClassName + ".Network.g.cs";
-        string source;
         try
         {
-            source = Emitter.Emit(spec);
+            context.AddSource(HintName(spec), Emitter.Emit(spec));
         }
         catch (System.Exception ex) when (ex is not System.OperationCanceledException)
         {
             // The generator never throws at the compiler: the class compiles without its members and says why.
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.GeneratorFailure, Location.None, spec.ClassName, ex.GetType().Name + ": " + ex.Message));
-            return;
+        }
+    }
+
+    /// <summary>
+    /// The generated file's name: namespace, containing types and class, which together are unique in a compilation
+    /// (two nested classes called Model in different outer classes must not share one, or the compiler rejects both).
+    /// </summary>
+    internal static string HintName(NetworkSpec spec)
+    {
+        var parts = new System.Collections.Generic.List<string>();
+        if (spec.Namespace is not null)
+        {
+            parts.Add(spec.Namespace);
         }
 
-        context.AddSource(hintName, source);
+        foreach (string containing in spec.ContainingTypes)
+        {
+            // "class Outer" or "record struct Outer": the name is the last word.
+            parts.Add(containing.Substring(containing.LastIndexOf(' ') + 1));
+        }
+
+        parts.Add(spec.ClassName);
+        return string.Join(".", parts) + ".Network.g.cs";
     }
 
     /// <summary>The names of the pipeline's steps, which tests use to check what was cached.</summary>

@@ -167,6 +167,14 @@ internal static class DiagnosticDescriptors
         "Only classes marked [Network] are compiled; layer attributes on any other class do nothing.",
         helpLinkUri: HelpBase + "NC0021.md");
 
+    /// <summary>NC0022: "Network '{0}' is {1}: [Network] needs a partial class that is neither static nor abstract, and not a record".</summary>
+    public static readonly DiagnosticDescriptor NotPlainClass = Error(
+        "NC0022",
+        "The network must be a plain partial class",
+        "Network '{0}' is {1}: [Network] needs a partial class that is neither static nor abstract, and not a record",
+        "The generated members include constructors, instance state and a copy constructor, which a static or abstract "
+        + "class cannot have, and a record's own members would clash with them.");
+
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description,
             helpLinkUri: HelpBase + id + ".md");

@@ -122,11 +122,10 @@ internal static class Program
             Epochs = options.Epochs,
             Shuffle = true,
             MaxBatchesPerEpoch = options.MaxBatchesPerEpoch,
+
+            // One seed for both, as --help says (the shuffle used to start from 0 unless --seed was given).
+            ShuffleSeed = networkSeed,
         };
-        if (options.Seed is int seed)
-        {
-            fitOptions.ShuffleSeed = seed;
-        }
 
         // Say what runs before it runs: a long job that prints nothing first looks hung.
         Console.WriteLine(Invariant($"Data:       {dataDescription}"));

@@ -53,6 +53,14 @@ public sealed partial class DiagnosticTests
         AssertDiagnostics(source, "NC0009", messageContains: "containing type 'Outer'");
     }
 
+    [Theory]
+    [InlineData("public static partial class [|Net|] { }", "static")]
+    [InlineData("public abstract partial class [|Net|] { }", "abstract")]
+    [InlineData("public partial record [|Net|];", "a record")]
+    [InlineData("public partial record class [|Net|];", "a record")]
+    public void StaticAbstractOrRecord_ReportsNC0022OnTheName(string declaration, string kind) =>
+        AssertDiagnostics(Network(Classifier, input: "[Input(4)]", declaration: declaration), "NC0022", messageContains: "is " + kind);
+
     [Fact]
     public void GenericClass_ReportsNC0012() =>
         AssertDiagnostics(

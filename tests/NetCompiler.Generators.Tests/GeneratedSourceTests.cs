@@ -62,6 +62,45 @@ public sealed class GeneratedSourceTests
         Assert.DoesNotContain("zero biases", summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void NestedNetworksOfTheSameName_EachGetTheirOwnFileAndCompile()
+    {
+        // Two classes called Model in different outer classes: one file name for both made the compiler reject the
+        // generator's whole output, so every network in the project lost its members.
+        const string source = """
+            using NetCompiler;
+
+            namespace App;
+
+            public partial class TestsA
+            {
+                [Network] [Input(10)] [Dense(3, Activation = Activation.Softmax)]
+                [Loss(LossFunction.SparseCategoricalCrossEntropy)] [Adam]
+                public partial class Model;
+            }
+
+            public partial class TestsB
+            {
+                [Network] [Input(4)] [Dense(2, Activation = Activation.Softmax)]
+                [Loss(LossFunction.SparseCategoricalCrossEntropy)] [Sgd]
+                public partial class Model;
+            }
+
+            public static class Use
+            {
+                public const int Total = TestsA.Model.ParameterCount + TestsB.Model.ParameterCount;
+            }
+            """;
+        GeneratorRun run = GeneratorRunner.Run(source);
+
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(
+            new[] { "App.TestsA.Model.Network.g.cs", "App.TestsB.Model.Network.g.cs" },
+            run.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
     private static string Generate(string layers)
     {
         GeneratorRun run = GeneratorRunner.Run("using NetCompiler;\n\n[Network]\n" + layers + "\n" + Training);

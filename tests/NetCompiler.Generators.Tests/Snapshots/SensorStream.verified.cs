@@ -375,8 +375,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>Reads a checkpoint file of this architecture; on any error the network is left as it was.</summary>
     public void Load(string path)
     {
-        using var stream = global::System.IO.File.OpenRead(path);
-        Load(stream);
+        global::NetCompiler.Checkpoint.Load(path, Architecture, s_tensors, _parameters, "Sgd", out long step, _optimizerState);
+        _step = step;
     }
 
     private void ForwardSamples(ref float inputs, int first, int count, bool inference)
