@@ -549,6 +549,14 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
+            // LossFunction has one member, 0; a cast such as (LossFunction)5 compiles but names no loss.
+            if (loss.ConstructorArguments.Length != 1 || loss.ConstructorArguments[0].Value is not int function || function != 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnreadableAttribute, LocationOf(loss, ct), "[Loss]",
+                    "LossFunction is not one of the enum's named values"));
+                return null;
+            }
+
             bool fromLogits = NamedBool(loss, "FromLogits");
             if (layers is null)
             {

@@ -62,6 +62,12 @@ public sealed partial class DiagnosticTests
         AssertDiagnostics(Network(Classifier, input: "[Input(4)]", declaration: declaration), "NC0022", messageContains: "is " + kind);
 
     [Fact]
+    public void LossCastToAnUndefinedValue_ReportsNC0014OnTheLoss() =>
+        AssertDiagnostics(
+            Network(Classifier, input: "[Input(4)]", training: "[[|Loss((LossFunction)5)|]]\n[Adam]"),
+            "NC0014", messageContains: "LossFunction");
+
+    [Fact]
     public void GenericClass_ReportsNC0012() =>
         AssertDiagnostics(
             Network(Classifier, input: "[Input(4)]", declaration: "public partial class [|Net|]<T> { }"), "NC0012");
