@@ -83,12 +83,9 @@ public sealed partial class NetworkGenerator
                 // The generated members are documented by NetCompiler.INetwork<TInput>, which the class implements.
                 #pragma warning disable CS1591
 
+                // For extension methods such as AsSpan. Types are named in full below, so that types of the same name in this
+                // namespace cannot take their place.
                 using System;
-                using System.Runtime.CompilerServices;
-                using System.Runtime.InteropServices;
-                using V128 = global::System.Runtime.Intrinsics.Vector128;
-                using V256 = global::System.Runtime.Intrinsics.Vector256;
-                using V512 = global::System.Runtime.Intrinsics.Vector512;
                 """);
             w.WriteLine();
             if (spec.Namespace is not null)
@@ -139,7 +136,46 @@ public sealed partial class NetworkGenerator
                 outer[i].Dispose();
             }
 
-            return w.ToString();
+            return QualifyFrameworkNames(w.ToString());
+        }
+
+        // The kernels are written with short names (Unsafe.Add, V512.LoadUnsafe, Span<float>); the file says them in
+        // full. A using directive would not do: a type of the same name in the user's namespace (a class called Math
+        // or Span) is found before any using, and the generated file would not compile.
+        private static readonly System.Text.RegularExpressions.Regex s_frameworkName = new(
+            @"(?<![\w.:])(Unsafe|MemoryMarshal|MathF|Math|Array|ReadOnlySpan|Span|MethodImplOptions|MethodImpl|IProgress|V512|V256|V128)(?=[.<(])",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        private static readonly Dictionary<string, string> s_fullNames = new()
+        {
+            ["Unsafe"] = "global::System.Runtime.CompilerServices.Unsafe",
+            ["MemoryMarshal"] = "global::System.Runtime.InteropServices.MemoryMarshal",
+            ["MathF"] = "global::System.MathF",
+            ["Math"] = "global::System.Math",
+            ["Array"] = "global::System.Array",
+            ["ReadOnlySpan"] = "global::System.ReadOnlySpan",
+            ["Span"] = "global::System.Span",
+            ["MethodImplOptions"] = "global::System.Runtime.CompilerServices.MethodImplOptions",
+            ["MethodImpl"] = "global::System.Runtime.CompilerServices.MethodImpl",
+            ["IProgress"] = "global::System.IProgress",
+            ["V512"] = "global::System.Runtime.Intrinsics.Vector512",
+            ["V256"] = "global::System.Runtime.Intrinsics.Vector256",
+            ["V128"] = "global::System.Runtime.Intrinsics.Vector128",
+        };
+
+        /// <summary>Spells the framework names of code lines in full; comment lines keep their short names.</summary>
+        private static string QualifyFrameworkNames(string source)
+        {
+            string[] lines = source.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                if (!lines[i].TrimStart().StartsWith("//", System.StringComparison.Ordinal))
+                {
+                    lines[i] = s_frameworkName.Replace(lines[i], match => s_fullNames[match.Value]);
+                }
+            }
+
+            return string.Join("\n", lines);
         }
 
         /// <summary>What the emitter derives from the spec once: names, offsets and which gradients are needed.</summary>

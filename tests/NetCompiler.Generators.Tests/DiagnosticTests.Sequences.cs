@@ -377,7 +377,7 @@ public sealed partial class DiagnosticTests
         Assert.Empty(run.GeneratorDiagnostics);
         AssertCompilesCleanly(run);
         string source = run.SingleSourceText();
-        const string step = "public void Step(ReadOnlySpan<float> input, Span<float> output)";
+        const string step = "public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)";
         Assert.Equal(streams, source.Contains(step, StringComparison.Ordinal));
         Assert.Equal(streams, source.Contains("public void ResetState()", StringComparison.Ordinal));
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using NetCompiler.Generators.Tests.Helpers;
 using Xunit;
 
@@ -98,7 +99,52 @@ public sealed class GeneratedSourceTests
         Assert.Equal(
             new[] { "App.TestsA.Model.Network.g.cs", "App.TestsB.Model.Network.g.cs" },
             run.Sources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
-        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+        Assert.Empty(run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void UserTypesNamedLikeFrameworkTypes_DoNotBreakTheGeneratedCode()
+    {
+        // Types of the user's namespace are found before any using directive, so the generated file must name the
+        // framework's types in full.
+        const string source = """
+            using NetCompiler;
+
+            namespace App;
+
+            public class Math { }
+            public class MathF { }
+            public class Unsafe { }
+            public class MemoryMarshal { }
+            public class Array { }
+            public class Span<T> { }
+            public class ReadOnlySpan<T> { }
+            public class V512 { }
+            public class V256 { }
+            public class V128 { }
+            public class MethodImplAttribute : System.Attribute { }
+
+            [Network] [Input(6, 6, 8)] [Conv2D(8, 3, Activation = Activation.ReLU)] [MaxPool2D(2)] [Flatten]
+            [Dense(2, Activation = Activation.Softmax)]
+            [Loss(LossFunction.SparseCategoricalCrossEntropy)] [Adam]
+            public partial class Images;
+
+            [Network] [SequenceInput(5)] [Embedding(10, 3, MaskZero = true)] [Lstm(4)]
+            [Dense(2, Activation = Activation.Softmax)]
+            [Loss(LossFunction.SparseCategoricalCrossEntropy)] [Adam]
+            public partial class Tokens;
+
+            [Network] [Input(5, 2)] [Lstm(3)] [Dense(2, Activation = Activation.Softmax)]
+            [Loss(LossFunction.SparseCategoricalCrossEntropy)] [Sgd]
+            public partial class Sensors;
+            """;
+        GeneratorRun run = GeneratorRunner.Run(source);
+
+        Assert.Null(run.Exception);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(3, run.Sources.Length);
+        Diagnostic[] errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.True(errors.Length == 0, string.Join("\n", errors.Take(5).Select(e => e.ToString())));
     }
 
     private static string Generate(string layers)

@@ -4,12 +4,9 @@
 // The generated members are documented by NetCompiler.INetwork<TInput>, which the class implements.
 #pragma warning disable CS1591
 
+// For extension methods such as AsSpan. Types are named in full below, so that types of the same name in this
+// namespace cannot take their place.
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using V128 = global::System.Runtime.Intrinsics.Vector128;
-using V256 = global::System.Runtime.Intrinsics.Vector256;
-using V512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Samples;
 
@@ -149,7 +146,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
         if (global::System.Threading.Volatile.Read(ref _layer3WinogradVersion[0]) != version)
         {
-            Layer3TransformKernel(ref MemoryMarshal.GetArrayDataReference(_parameters), ref MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel));
+            Layer3TransformKernel(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel));
             global::System.Threading.Volatile.Write(ref _layer3WinogradVersion[0], version);
         }
     }
@@ -170,7 +167,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// the weight layouts prepared for inference as stale, so writes through the span show in the next
     /// Forward or Predict; read it again after such a call before writing more.
     /// </summary>
-    public Span<float> Parameters
+    public global::System.Span<float> Parameters
     {
         get
         {
@@ -180,31 +177,31 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
-    public ReadOnlySpan<float> Gradients => _gradients;
+    public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer7Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer7Output, 0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
 
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
         PrepareInference();
-        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
+        ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
+        new global::System.ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
     }
 
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         _outputCount = 0;
         PrepareInference();
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
-        global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+        global::NetCompiler.BatchParallel.Run<float, float>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count, workers);
     }
 
     /// <summary>
@@ -216,21 +213,21 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         const int slots = 1;
         for (int s = start; s < end; s += slots)
         {
-            int count = Math.Min(slots, end - s);
-            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new ReadOnlySpan<float>(_layer7Output, worker * slots * OutputLength, count * OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
+            int count = global::System.Math.Min(slots, end - s);
+            ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new global::System.ReadOnlySpan<float>(_layer7Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
-    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         PrepareBackward();
         return RunBatch(inputs, labels, count, withGradient: true);
     }
 
-    public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         return RunBatch(inputs, labels, count, withGradient: false);
@@ -240,12 +237,12 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
     /// summed in worker order, so a given degree of parallelism gives the same result on every run.
     /// </summary>
-    private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
+    private float RunBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int count, bool withGradient)
     {
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
         _batchCount = count;
         _withGradient = withGradient;
-        global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+        global::NetCompiler.BatchParallel.Run<float, int>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, workers);
         double loss = 0;
         for (int worker = 0; worker < workers; worker++)
         {
@@ -262,13 +259,13 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
     {
-        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
-        _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+        ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
+        _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
             float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            Array.Clear(gradients);
-            Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+            global::System.Array.Clear(gradients);
+            Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
 
@@ -279,7 +276,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
     }
 
-    public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         float loss = ComputeGradients(inputs, labels);
         // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
@@ -289,7 +286,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         }
 
         _step++;
-        double correction = Math.Sqrt(1 - Math.Pow(0.999f, _step)) / (1 - Math.Pow(0.9f, _step));
+        double correction = global::System.Math.Sqrt(1 - global::System.Math.Pow(0.999f, _step)) / (1 - global::System.Math.Pow(0.9f, _step));
         float alpha = (float)(0.001f * correction);
         global::NetCompiler.OptimizerKernels.AdamStep(_parameters.AsSpan(0, ParameterCount), _gradients.AsSpan(0, ParameterCount), _optimizerState.AsSpan(0, ParameterCount), _optimizerState.AsSpan(ParameterCount, ParameterCount), alpha, 0.9f, 0.999f, 1E-07f, gradientScale: 1f);
         ParametersChanged();
@@ -301,7 +298,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         float[] inputs,
         int[] labels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(this, inputs, labels, null, null, options, progress, cancellationToken);
 
@@ -312,7 +309,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         float[]? validationInputs,
         int[]? validationLabels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(
             this, inputs, labels, validationInputs, validationLabels, options, progress, cancellationToken);
@@ -370,11 +367,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
 
     private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
 
         for (int s = 0; s < count; s++)
         {
-            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
 
             // Layer 1: conv2d (Conv2D), (28, 28, 1) -> (26, 26, 32)
@@ -386,7 +383,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
             if (inference)
             {
-                Layer3Winograd(ref Slot(_layer2Output, sample, 5408), ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel), ref Slot(_layer3WinogradInput, sample, 12800), ref Slot(_layer3WinogradProducts, sample, 25600), ref Slot(_layer3Output, sample, Layer3OutputLength));
+                Layer3Winograd(ref Slot(_layer2Output, sample, 5408), ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel), ref Slot(_layer3WinogradInput, sample, 12800), ref Slot(_layer3WinogradProducts, sample, 25600), ref Slot(_layer3Output, sample, Layer3OutputLength));
             }
             else
             {
@@ -409,37 +406,37 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
-    private double Loss(ReadOnlySpan<int> labels, int start, int count)
+    private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromProbabilities(
-            new ReadOnlySpan<float>(_layer7Output, start * OutputLength, count * OutputLength),
+            new global::System.ReadOnlySpan<float>(_layer7Output, start * OutputLength, count * OutputLength),
             labels,
-            _withGradient ? _layer7OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+            _withGradient ? _layer7OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
     }
 
     private void PrepareBackward()
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
-        Layer6TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel));
-        Layer7TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel));
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        Layer6TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel));
+        Layer7TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel));
     }
 
     private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
     {
-        ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
         // Layer 7: dense_1 (Dense), gradients flow (10) -> (128)
         Layer7BackwardKernel(ref Slot(_layer6Output, start, 128), ref Slot(_layer7OutputGradient, start, 10), ref gradients, count);
         _layer6OutputGradient.AsSpan(start * 128, count * 128).Clear();
-        Layer7BackwardInput(ref Slot(_layer7OutputGradient, start, 10), ref MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel), ref Slot(_layer6OutputGradient, start, 128), count);
+        Layer7BackwardInput(ref Slot(_layer7OutputGradient, start, 10), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel), ref Slot(_layer6OutputGradient, start, 128), count);
 
         // Layer 6: dense (Dense), gradients flow (128) -> (1600)
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer6Output.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength), _layer6OutputGradient.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength));
         Layer6BackwardKernel(ref Slot(_layer4Output, start, 1600), ref Slot(_layer6OutputGradient, start, 128), ref gradients, count);
         _layer4OutputGradient.AsSpan(start * 1600, count * 1600).Clear();
-        Layer6BackwardInput(ref Slot(_layer6OutputGradient, start, 128), ref MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel), ref Slot(_layer4OutputGradient, start, 1600), count);
+        Layer6BackwardInput(ref Slot(_layer6OutputGradient, start, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel), ref Slot(_layer4OutputGradient, start, 1600), count);
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), gradients flow (5, 5, 64) -> (11, 11, 64)
         _layer3OutputGradient.AsSpan(start * 7744, count * 7744).Clear();
@@ -449,7 +446,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer3Output.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength), _layer3OutputGradient.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength));
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 5408), ref Slot(_layer3OutputGradient, start, 7744), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 5408, count * 5408).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 7744), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 5408), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 7744), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 5408), count);
 
         // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (13, 13, 32) -> (26, 26, 32)
         _layer1OutputGradient.AsSpan(start * 21632, count * 21632).Clear();
@@ -461,10 +458,10 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>conv2d: Conv2D(32, 3x3, stride 1, Valid, ReLU), (28, 28, 1) -> (26, 26, 32): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 26; oh++)
             {
@@ -474,62 +471,62 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 26 + ow) * 32;
                     // channels 0 to 31
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc4_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc5_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc5_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref input, inputPixel + 2 + kh * 28 + j);
-                                var m2x16 = V512.Create(m2);
-                                float m3 = Unsafe.Add(ref input, inputPixel + 3 + kh * 28 + j);
-                                var m3x16 = V512.Create(m3);
-                                float m4 = Unsafe.Add(ref input, inputPixel + 4 + kh * 28 + j);
-                                var m4x16 = V512.Create(m4);
-                                float m5 = Unsafe.Add(ref input, inputPixel + 5 + kh * 28 + j);
-                                var m5x16 = V512.Create(m5);
-                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                                acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                                acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 2 + kh * 28 + j);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 3 + kh * 28 + j);
+                                var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 4 + kh * 28 + j);
+                                var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                                float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 5 + kh * 28 + j);
+                                var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                acc5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
-                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
-                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
-                        V512.StoreUnsafe(V512.Max(acc3_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 96));
-                        V512.StoreUnsafe(V512.Max(acc3_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 96 + 16));
-                        V512.StoreUnsafe(V512.Max(acc4_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
-                        V512.StoreUnsafe(V512.Max(acc4_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
-                        V512.StoreUnsafe(V512.Max(acc5_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 160));
-                        V512.StoreUnsafe(V512.Max(acc5_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 160 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 96));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 96 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc4_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc4_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc5_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 160));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc5_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 160 + 16));
                     }
                 }
                 // ow 24 to 25
@@ -539,35 +536,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 26 + ow) * 32;
                     // channels 0 to 31
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
-                                var m1x16 = V512.Create(m1);
-                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 26; oh++)
             {
@@ -577,49 +574,49 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 26 + ow) * 32;
                     // channels 0 to 31
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
-                        var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
-                        var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                        var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
-                        var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                        var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var m0x8 = V256.Create(m0);
-                                float m1 = Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
-                                var m1x8 = V256.Create(m1);
-                                var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
-                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 8));
-                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
-                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 24));
-                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 1 + kh * 28 + j);
+                                var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 8));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 16));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + 24));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                             }
                         }
-                        V256.StoreUnsafe(V256.Max(acc0_0, V256.Create(0f)), ref output, (nuint)(outputPixel));
-                        V256.StoreUnsafe(V256.Max(acc0_1, V256.Create(0f)), ref output, (nuint)(outputPixel + 8));
-                        V256.StoreUnsafe(V256.Max(acc0_2, V256.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V256.StoreUnsafe(V256.Max(acc0_3, V256.Create(0f)), ref output, (nuint)(outputPixel + 24));
-                        V256.StoreUnsafe(V256.Max(acc1_0, V256.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V256.StoreUnsafe(V256.Max(acc1_1, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 8));
-                        V256.StoreUnsafe(V256.Max(acc1_2, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
-                        V256.StoreUnsafe(V256.Max(acc1_3, V256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0_0, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0_1, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0_2, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0_3, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1_0, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1_1, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1_2, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1_3, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + 32 + 24));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 26; oh++)
             {
@@ -629,38 +626,38 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 26 + ow) * 32;
                     for (int cb = 0; cb < 32; cb += 32)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 28));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 20));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 28));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 28 + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 28)), acc7);
+                                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 28 + j);
+                                var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                                acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb)), acc0);
+                                acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 4)), acc1);
+                                acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 8)), acc2);
+                                acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 12)), acc3);
+                                acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 16)), acc4);
+                                acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 20)), acc5);
+                                acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 24)), acc6);
+                                acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 3 + j) * 32 + cb + 28)), acc7);
                             }
                         }
-                        V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel + cb));
-                        V128.StoreUnsafe(V128.Max(acc1, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 4));
-                        V128.StoreUnsafe(V128.Max(acc2, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
-                        V128.StoreUnsafe(V128.Max(acc3, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 12));
-                        V128.StoreUnsafe(V128.Max(acc4, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
-                        V128.StoreUnsafe(V128.Max(acc5, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 20));
-                        V128.StoreUnsafe(V128.Max(acc6, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
-                        V128.StoreUnsafe(V128.Max(acc7, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 28));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc4, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc5, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 20));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc6, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc7, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 28));
                     }
                 }
             }
@@ -675,15 +672,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 26 + ow) * 32;
                     for (int c = 0; c < 32; c++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1BiasOffset + c);
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 3; j++)
                             {
-                                acc += Unsafe.Add(ref input, inputPixel + kh * 28 + j) * Unsafe.Add(ref parameters, Layer1KernelOffset + (kh * 3 + j) * 32 + c);
+                                acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 28 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + (kh * 3 + j) * 32 + c);
                             }
                         }
-                        Unsafe.Add(ref output, outputPixel + c) = MathF.Max(acc, 0f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, outputPixel + c) = global::System.MathF.Max(acc, 0f);
                     }
                 }
             }
@@ -691,10 +688,10 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>conv2d: Conv2D(32, 3x3, stride 1, Valid, ReLU), (28, 28, 1) -> (26, 26, 32): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -708,56 +705,56 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
-                                    var m1x16 = V512.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 28 + ow * 1) * 1);
-                                    var m2x16 = V512.Create(m2);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
-                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 28 + ow * 1) * 1);
+                                    var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
                         }
                     }
                 }
                 // channels 0 to 31
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
-                    var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
                     for (int p = 0; p < 676; p++)
                     {
-                        acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
-                        acc1 = acc1 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
-                    V512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 16));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -771,44 +768,44 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m0x8 = V256.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
-                                    var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
-                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
-                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
-                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24));
-                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                         }
                     }
                     // j 2 to 2
@@ -818,50 +815,50 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc3);
+                                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
+                                    acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc1);
+                                    acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 16)), acc2);
+                                    acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 24)), acc3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
                         }
                     }
                 }
                 // channels 0 to 31
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 24));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 8));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 24));
                     for (int p = 0; p < 676; p++)
                     {
-                        acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
-                        acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 8));
-                        acc2 = acc2 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
-                        acc3 = acc3 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 24));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 8));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 24));
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + 24));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -875,44 +872,44 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int cb = 0; cb < 32; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
-                                    var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4));
-                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
-                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12));
-                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 28 + ow * 1) * 1);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
                         }
                     }
                     // j 2 to 2
@@ -922,58 +919,58 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int cb = 0; cb < 32; cb += 16)
                         {
-                            var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
-                                    var mx4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12)), acc3);
+                                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1);
+                                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb)), acc0);
+                                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 4)), acc1);
+                                    acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 8)), acc2);
+                                    acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 26 + ow) * 32 + cb + 12)), acc3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
                         }
                     }
                 }
                 for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
                     for (int p = 0; p < 676; p++)
                     {
-                        acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb));
-                        acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 4));
-                        acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 8));
-                        acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 12));
-                        acc4 = acc4 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 16));
-                        acc5 = acc5 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 20));
-                        acc6 = acc6 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 24));
-                        acc7 = acc7 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 28));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 4));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 8));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 12));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 16));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 20));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 24));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 28));
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
                 }
             }
         }
@@ -991,112 +988,112 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 28 + j;
                         for (int c = 0; c < 32; c++)
                         {
-                            float acc = Unsafe.Add(ref gradients, row + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                             for (int oh = 0; oh < 26; oh++)
                             {
                                 for (int ow = 0; ow < 26; ow++)
                                 {
-                                    acc += Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 26 + ow) * 32 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 28 + ow * 1) * 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 26 + ow) * 32 + c);
                                 }
                             }
-                            Unsafe.Add(ref gradients, row + c) = acc;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                         }
                     }
                 }
                 for (int c = 0; c < 32; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer1BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c);
                     for (int p = 0; p < 676; p++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 32 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 32 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>max_pooling2d: MaxPool2D(2, stride 2, Valid), (26, 26, 32) -> (13, 13, 32).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2Forward(ref float input, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 13; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                 for (int ow = 0; ow < 13; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                     int target = (oh * 13 + ow) * 32;
                     int first = (h0 * 26 + w0) * 32;
                     for (int c = 0; c < 32; c += 16)
                     {
-                        var max = V512.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V512.Max(max, V512.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector512.Max(max, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
                             }
                         }
-                        V512.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 13; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                 for (int ow = 0; ow < 13; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                     int target = (oh * 13 + ow) * 32;
                     int first = (h0 * 26 + w0) * 32;
                     for (int c = 0; c < 32; c += 8)
                     {
-                        var max = V256.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V256.Max(max, V256.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector256.Max(max, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
                             }
                         }
-                        V256.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 13; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                 for (int ow = 0; ow < 13; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                     int target = (oh * 13 + ow) * 32;
                     int first = (h0 * 26 + w0) * 32;
                     for (int c = 0; c < 32; c += 4)
                     {
-                        var max = V128.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector128.Max(max, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)((h * 26 + x) * 32 + c)));
                             }
                         }
-                        V128.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
@@ -1105,25 +1102,25 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         {
             for (int oh = 0; oh < 13; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                 for (int ow = 0; ow < 13; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                     int target = (oh * 13 + ow) * 32;
                     int first = (h0 * 26 + w0) * 32;
                     for (int c = 0; c < 32; c++)
                     {
-                        float max = Unsafe.Add(ref input, first + c);
+                        float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, first + c);
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = MathF.Max(max, Unsafe.Add(ref input, (h * 26 + x) * 32 + c));
+                                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (h * 26 + x) * 32 + c));
                             }
                         }
-                        Unsafe.Add(ref output, target + c) = max;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, target + c) = max;
                     }
                 }
             }
@@ -1131,38 +1128,38 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>max_pooling2d: input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 21632;
                 for (int oh = 0; oh < 13; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                     for (int ow = 0; ow < 13; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                         int source = s * 5408 + (oh * 13 + ow) * 32;
                         for (int c = 0; c < 32; c += 16)
                         {
-                            var max = V512.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V512.Create(0f);
-                            var maxIsNaN = ~V512.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector512.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 26 + x) * 32;
-                                    var v = V512.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V512.Equals(v, max) | (maxIsNaN & ~V512.Equals(v, v))) & searching;
-                                    V512.StoreUnsafe(V512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V512.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector512.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector512.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector512.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -1170,35 +1167,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 21632;
                 for (int oh = 0; oh < 13; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                     for (int ow = 0; ow < 13; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                         int source = s * 5408 + (oh * 13 + ow) * 32;
                         for (int c = 0; c < 32; c += 8)
                         {
-                            var max = V256.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V256.Create(0f);
-                            var maxIsNaN = ~V256.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector256.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 26 + x) * 32;
-                                    var v = V256.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V256.Equals(v, max) | (maxIsNaN & ~V256.Equals(v, v))) & searching;
-                                    V256.StoreUnsafe(V256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V256.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector256.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector256.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector256.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -1206,35 +1203,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 21632;
                 for (int oh = 0; oh < 13; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                     for (int ow = 0; ow < 13; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                         int source = s * 5408 + (oh * 13 + ow) * 32;
                         for (int c = 0; c < 32; c += 4)
                         {
-                            var max = V128.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V128.Create(0f);
-                            var maxIsNaN = ~V128.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector128.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 26 + x) * 32;
-                                    var v = V128.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
-                                    V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V128.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector128.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector128.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector128.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -1249,26 +1246,26 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int sampleInput = s * 21632;
                 for (int oh = 0; oh < 13; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 26);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 26);
                     for (int ow = 0; ow < 13; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 26);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 26);
                         int source = s * 5408 + (oh * 13 + ow) * 32;
                         for (int c = 0; c < 32; c++)
                         {
-                            float max = Unsafe.Add(ref output, source + c);
+                            float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref output, source + c);
                             bool found = false;
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 26 + x) * 32;
-                                    float v = Unsafe.Add(ref input, at + c);
+                                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, at + c);
                                     if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
                                     {
-                                        Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, at + c) += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + c);
                                         found = true;
                                     }
                                 }
@@ -1281,10 +1278,10 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 11; oh++)
             {
@@ -1294,72 +1291,72 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 11 + ow) * 64;
                     // channels 0 to 63
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
-                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
-                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
-                        var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc3_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc3_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
-                                var m2x16 = V512.Create(m2);
-                                float m3 = Unsafe.Add(ref input, inputPixel + 96 + kh * 416 + j);
-                                var m3x16 = V512.Create(m3);
-                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
-                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                                acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
-                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                                acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 96 + kh * 416 + j);
+                                var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
-                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
-                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
-                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
-                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
-                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
-                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
-                        V512.StoreUnsafe(V512.Max(acc2_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
-                        V512.StoreUnsafe(V512.Max(acc2_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
-                        V512.StoreUnsafe(V512.Max(acc3_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 192));
-                        V512.StoreUnsafe(V512.Max(acc3_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 16));
-                        V512.StoreUnsafe(V512.Max(acc3_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 32));
-                        V512.StoreUnsafe(V512.Max(acc3_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 192));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 192 + 48));
                     }
                 }
                 // ow 8 to 10
@@ -1369,63 +1366,63 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 11 + ow) * 64;
                     // channels 0 to 63
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
-                        var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
-                        var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                        var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
-                        var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
-                        var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 16));
+                        var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 32));
+                        var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 48));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                float m0 = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
-                                var m2x16 = V512.Create(m2);
-                                var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
-                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                                var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
-                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 32 + kh * 416 + j);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 64 + kh * 416 + j);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 32));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + 48));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
                             }
                         }
-                        V512.StoreUnsafe(V512.Max(acc0_0, V512.Create(0f)), ref output, (nuint)(outputPixel));
-                        V512.StoreUnsafe(V512.Max(acc0_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 16));
-                        V512.StoreUnsafe(V512.Max(acc0_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 32));
-                        V512.StoreUnsafe(V512.Max(acc0_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 48));
-                        V512.StoreUnsafe(V512.Max(acc1_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 64));
-                        V512.StoreUnsafe(V512.Max(acc1_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
-                        V512.StoreUnsafe(V512.Max(acc1_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
-                        V512.StoreUnsafe(V512.Max(acc1_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
-                        V512.StoreUnsafe(V512.Max(acc2_0, V512.Create(0f)), ref output, (nuint)(outputPixel + 128));
-                        V512.StoreUnsafe(V512.Max(acc2_1, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
-                        V512.StoreUnsafe(V512.Max(acc2_2, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
-                        V512.StoreUnsafe(V512.Max(acc2_3, V512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2_3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(outputPixel + 128 + 48));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 11; oh++)
             {
@@ -1435,43 +1432,43 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 11 + ow) * 64;
                     for (int cb = 0; cb < 64; cb += 64)
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
-                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
-                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
-                        var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 32));
-                        var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 40));
-                        var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 48));
-                        var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 56));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 32));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 40));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 48));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 56));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var mx8 = V256.Create(m);
-                                acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
-                                acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc1);
-                                acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc2);
-                                acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc3);
-                                acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 32)), acc4);
-                                acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 40)), acc5);
-                                acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 48)), acc6);
-                                acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 56)), acc7);
+                                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                                acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc1);
+                                acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc2);
+                                acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc3);
+                                acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 32)), acc4);
+                                acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 40)), acc5);
+                                acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 48)), acc6);
+                                acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 56)), acc7);
                             }
                         }
-                        V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(outputPixel + cb));
-                        V256.StoreUnsafe(V256.Max(acc1, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
-                        V256.StoreUnsafe(V256.Max(acc2, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
-                        V256.StoreUnsafe(V256.Max(acc3, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
-                        V256.StoreUnsafe(V256.Max(acc4, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 32));
-                        V256.StoreUnsafe(V256.Max(acc5, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 40));
-                        V256.StoreUnsafe(V256.Max(acc6, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 48));
-                        V256.StoreUnsafe(V256.Max(acc7, V256.Create(0f)), ref output, (nuint)(outputPixel + cb + 56));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc2, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc3, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc4, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc5, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 40));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc6, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc7, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(outputPixel + cb + 56));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 11; oh++)
             {
@@ -1481,38 +1478,38 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 11 + ow) * 64;
                     for (int cb = 0; cb < 64; cb += 32)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 28));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 4));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 8));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 12));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 16));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 20));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 24));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + cb + 28));
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                float m = Unsafe.Add(ref input, inputPixel + kh * 416 + j);
-                                var mx4 = V128.Create(m);
-                                acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
-                                acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 4)), acc1);
-                                acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc2);
-                                acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 12)), acc3);
-                                acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc4);
-                                acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 20)), acc5);
-                                acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc6);
-                                acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 28)), acc7);
+                                float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 416 + j);
+                                var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                                acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb)), acc0);
+                                acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 4)), acc1);
+                                acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 8)), acc2);
+                                acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 12)), acc3);
+                                acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 16)), acc4);
+                                acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 20)), acc5);
+                                acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 24)), acc6);
+                                acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (kh * 96 + j) * 64 + cb + 28)), acc7);
                             }
                         }
-                        V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(outputPixel + cb));
-                        V128.StoreUnsafe(V128.Max(acc1, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 4));
-                        V128.StoreUnsafe(V128.Max(acc2, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
-                        V128.StoreUnsafe(V128.Max(acc3, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 12));
-                        V128.StoreUnsafe(V128.Max(acc4, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
-                        V128.StoreUnsafe(V128.Max(acc5, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 20));
-                        V128.StoreUnsafe(V128.Max(acc6, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
-                        V128.StoreUnsafe(V128.Max(acc7, V128.Create(0f)), ref output, (nuint)(outputPixel + cb + 28));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc4, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc5, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 20));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc6, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc7, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + cb + 28));
                     }
                 }
             }
@@ -1527,15 +1524,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int outputPixel = (oh * 11 + ow) * 64;
                     for (int c = 0; c < 64; c++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + c);
                         for (int kh = 0; kh < 3; kh++)
                         {
                             for (int j = 0; j < 96; j++)
                             {
-                                acc += Unsafe.Add(ref input, inputPixel + kh * 416 + j) * Unsafe.Add(ref parameters, Layer3KernelOffset + (kh * 96 + j) * 64 + c);
+                                acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 416 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (kh * 96 + j) * 64 + c);
                             }
                         }
-                        Unsafe.Add(ref output, outputPixel + c) = MathF.Max(acc, 0f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, outputPixel + c) = global::System.MathF.Max(acc, 0f);
                     }
                 }
             }
@@ -1545,141 +1542,141 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// <summary>conv2d_1: the kernel transformed for Winograd F(2x2, 3x3), [16, 32, 64].</summary>
     private static void Layer3TransformKernel(ref float parameters, ref float kernel)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int ci = 0; ci < 32; ci++)
             {
                 for (int c = 0; c < 64; c += 16)
                 {
-                    var g00 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
-                    var g01 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
-                    var g02 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
-                    var g10 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
-                    var g11 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
-                    var g12 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
-                    var g20 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
-                    var g21 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
-                    var g22 = V512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var g00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
                     var a00 = g00;
-                    var a10 = (g00 + g10 + g20) * V512.Create(0.5f);
-                    var a20 = (g00 - g10 + g20) * V512.Create(0.5f);
+                    var a10 = (g00 + g10 + g20) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
                     var a30 = g20;
                     var a01 = g01;
-                    var a11 = (g01 + g11 + g21) * V512.Create(0.5f);
-                    var a21 = (g01 - g11 + g21) * V512.Create(0.5f);
+                    var a11 = (g01 + g11 + g21) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
                     var a31 = g21;
                     var a02 = g02;
-                    var a12 = (g02 + g12 + g22) * V512.Create(0.5f);
-                    var a22 = (g02 - g12 + g22) * V512.Create(0.5f);
+                    var a12 = (g02 + g12 + g22) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f);
                     var a32 = g22;
-                    V512.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
-                    V512.StoreUnsafe((a00 + a01 + a02) * V512.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
-                    V512.StoreUnsafe((a00 - a01 + a02) * V512.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
-                    V512.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
-                    V512.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
-                    V512.StoreUnsafe((a10 + a11 + a12) * V512.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
-                    V512.StoreUnsafe((a10 - a11 + a12) * V512.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
-                    V512.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
-                    V512.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
-                    V512.StoreUnsafe((a20 + a21 + a22) * V512.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
-                    V512.StoreUnsafe((a20 - a21 + a22) * V512.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
-                    V512.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
-                    V512.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
-                    V512.StoreUnsafe((a30 + a31 + a32) * V512.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
-                    V512.StoreUnsafe((a30 - a31 + a32) * V512.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
-                    V512.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a00 + a01 + a02) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a00 - a01 + a02) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a10 + a11 + a12) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a10 - a11 + a12) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a20 + a21 + a22) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a20 - a21 + a22) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a30 + a31 + a32) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe((a30 - a31 + a32) * global::System.Runtime.Intrinsics.Vector512.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int ci = 0; ci < 32; ci++)
             {
                 for (int c = 0; c < 64; c += 8)
                 {
-                    var g00 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
-                    var g01 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
-                    var g02 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
-                    var g10 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
-                    var g11 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
-                    var g12 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
-                    var g20 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
-                    var g21 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
-                    var g22 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var g00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
                     var a00 = g00;
-                    var a10 = (g00 + g10 + g20) * V256.Create(0.5f);
-                    var a20 = (g00 - g10 + g20) * V256.Create(0.5f);
+                    var a10 = (g00 + g10 + g20) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
                     var a30 = g20;
                     var a01 = g01;
-                    var a11 = (g01 + g11 + g21) * V256.Create(0.5f);
-                    var a21 = (g01 - g11 + g21) * V256.Create(0.5f);
+                    var a11 = (g01 + g11 + g21) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
                     var a31 = g21;
                     var a02 = g02;
-                    var a12 = (g02 + g12 + g22) * V256.Create(0.5f);
-                    var a22 = (g02 - g12 + g22) * V256.Create(0.5f);
+                    var a12 = (g02 + g12 + g22) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f);
                     var a32 = g22;
-                    V256.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
-                    V256.StoreUnsafe((a00 + a01 + a02) * V256.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
-                    V256.StoreUnsafe((a00 - a01 + a02) * V256.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
-                    V256.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
-                    V256.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
-                    V256.StoreUnsafe((a10 + a11 + a12) * V256.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
-                    V256.StoreUnsafe((a10 - a11 + a12) * V256.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
-                    V256.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
-                    V256.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
-                    V256.StoreUnsafe((a20 + a21 + a22) * V256.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
-                    V256.StoreUnsafe((a20 - a21 + a22) * V256.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
-                    V256.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
-                    V256.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
-                    V256.StoreUnsafe((a30 + a31 + a32) * V256.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
-                    V256.StoreUnsafe((a30 - a31 + a32) * V256.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
-                    V256.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a00 + a01 + a02) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a00 - a01 + a02) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a10 + a11 + a12) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a10 - a11 + a12) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a20 + a21 + a22) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a20 - a21 + a22) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a30 + a31 + a32) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((a30 - a31 + a32) * global::System.Runtime.Intrinsics.Vector256.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int ci = 0; ci < 32; ci++)
             {
                 for (int c = 0; c < 64; c += 4)
                 {
-                    var g00 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
-                    var g01 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
-                    var g02 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
-                    var g10 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
-                    var g11 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
-                    var g12 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
-                    var g20 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
-                    var g21 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
-                    var g22 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
+                    var g00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + ci * 64 + c));
+                    var g01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 32) * 64 + c));
+                    var g02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 64) * 64 + c));
+                    var g10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 96) * 64 + c));
+                    var g11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 128) * 64 + c));
+                    var g12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 160) * 64 + c));
+                    var g20 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 192) * 64 + c));
+                    var g21 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 224) * 64 + c));
+                    var g22 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + (ci + 256) * 64 + c));
                     var a00 = g00;
-                    var a10 = (g00 + g10 + g20) * V128.Create(0.5f);
-                    var a20 = (g00 - g10 + g20) * V128.Create(0.5f);
+                    var a10 = (g00 + g10 + g20) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
+                    var a20 = (g00 - g10 + g20) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
                     var a30 = g20;
                     var a01 = g01;
-                    var a11 = (g01 + g11 + g21) * V128.Create(0.5f);
-                    var a21 = (g01 - g11 + g21) * V128.Create(0.5f);
+                    var a11 = (g01 + g11 + g21) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
+                    var a21 = (g01 - g11 + g21) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
                     var a31 = g21;
                     var a02 = g02;
-                    var a12 = (g02 + g12 + g22) * V128.Create(0.5f);
-                    var a22 = (g02 - g12 + g22) * V128.Create(0.5f);
+                    var a12 = (g02 + g12 + g22) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
+                    var a22 = (g02 - g12 + g22) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f);
                     var a32 = g22;
-                    V128.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
-                    V128.StoreUnsafe((a00 + a01 + a02) * V128.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
-                    V128.StoreUnsafe((a00 - a01 + a02) * V128.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
-                    V128.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
-                    V128.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
-                    V128.StoreUnsafe((a10 + a11 + a12) * V128.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
-                    V128.StoreUnsafe((a10 - a11 + a12) * V128.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
-                    V128.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
-                    V128.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
-                    V128.StoreUnsafe((a20 + a21 + a22) * V128.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
-                    V128.StoreUnsafe((a20 - a21 + a22) * V128.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
-                    V128.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
-                    V128.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
-                    V128.StoreUnsafe((a30 + a31 + a32) * V128.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
-                    V128.StoreUnsafe((a30 - a31 + a32) * V128.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
-                    V128.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref kernel, (nuint)(ci * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a00 + a01 + a02) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 32) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a00 - a01 + a02) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 64) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a02, ref kernel, (nuint)((ci + 96) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref kernel, (nuint)((ci + 128) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a10 + a11 + a12) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 160) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a10 - a11 + a12) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 192) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a12, ref kernel, (nuint)((ci + 224) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a20, ref kernel, (nuint)((ci + 256) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a20 + a21 + a22) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 288) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a20 - a21 + a22) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 320) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a22, ref kernel, (nuint)((ci + 352) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a30, ref kernel, (nuint)((ci + 384) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a30 + a31 + a32) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 416) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe((a30 - a31 + a32) * global::System.Runtime.Intrinsics.Vector128.Create(0.5f), ref kernel, (nuint)((ci + 448) * 64 + c));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a32, ref kernel, (nuint)((ci + 480) * 64 + c));
                 }
             }
         }
@@ -1689,15 +1686,15 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             {
                 for (int c = 0; c < 64; c++)
                 {
-                    float g00 = Unsafe.Add(ref parameters, Layer3KernelOffset + ci * 64 + c);
-                    float g01 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 32) * 64 + c);
-                    float g02 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 64) * 64 + c);
-                    float g10 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 96) * 64 + c);
-                    float g11 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 128) * 64 + c);
-                    float g12 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 160) * 64 + c);
-                    float g20 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 192) * 64 + c);
-                    float g21 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 224) * 64 + c);
-                    float g22 = Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 256) * 64 + c);
+                    float g00 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + ci * 64 + c);
+                    float g01 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 32) * 64 + c);
+                    float g02 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 64) * 64 + c);
+                    float g10 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 96) * 64 + c);
+                    float g11 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 128) * 64 + c);
+                    float g12 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 160) * 64 + c);
+                    float g20 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 192) * 64 + c);
+                    float g21 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 224) * 64 + c);
+                    float g22 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (ci + 256) * 64 + c);
                     float a00 = g00;
                     float a10 = (g00 + g10 + g20) * 0.5f;
                     float a20 = (g00 - g10 + g20) * 0.5f;
@@ -1710,32 +1707,32 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     float a12 = (g02 + g12 + g22) * 0.5f;
                     float a22 = (g02 - g12 + g22) * 0.5f;
                     float a32 = g22;
-                    Unsafe.Add(ref kernel, ci * 64 + c) = a00;
-                    Unsafe.Add(ref kernel, (ci + 32) * 64 + c) = (a00 + a01 + a02) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 64) * 64 + c) = (a00 - a01 + a02) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 96) * 64 + c) = a02;
-                    Unsafe.Add(ref kernel, (ci + 128) * 64 + c) = a10;
-                    Unsafe.Add(ref kernel, (ci + 160) * 64 + c) = (a10 + a11 + a12) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 192) * 64 + c) = (a10 - a11 + a12) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 224) * 64 + c) = a12;
-                    Unsafe.Add(ref kernel, (ci + 256) * 64 + c) = a20;
-                    Unsafe.Add(ref kernel, (ci + 288) * 64 + c) = (a20 + a21 + a22) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 320) * 64 + c) = (a20 - a21 + a22) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 352) * 64 + c) = a22;
-                    Unsafe.Add(ref kernel, (ci + 384) * 64 + c) = a30;
-                    Unsafe.Add(ref kernel, (ci + 416) * 64 + c) = (a30 + a31 + a32) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 448) * 64 + c) = (a30 - a31 + a32) * 0.5f;
-                    Unsafe.Add(ref kernel, (ci + 480) * 64 + c) = a32;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, ci * 64 + c) = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 32) * 64 + c) = (a00 + a01 + a02) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 64) * 64 + c) = (a00 - a01 + a02) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 96) * 64 + c) = a02;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 128) * 64 + c) = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 160) * 64 + c) = (a10 + a11 + a12) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 192) * 64 + c) = (a10 - a11 + a12) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 224) * 64 + c) = a12;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 256) * 64 + c) = a20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 288) * 64 + c) = (a20 + a21 + a22) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 320) * 64 + c) = (a20 - a21 + a22) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 352) * 64 + c) = a22;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 384) * 64 + c) = a30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 416) * 64 + c) = (a30 + a31 + a32) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 448) * 64 + c) = (a30 - a31 + a32) * 0.5f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (ci + 480) * 64 + c) = a32;
                 }
             }
         }
     }
 
     /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): forward of one sample for inference by Winograd F(2x2, 3x3), 5x5 tiles over output rows 0 to 9 and columns 0 to 9.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Winograd(ref float input, ref float parameters, ref float kernel, ref float transformed, ref float products, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
             for (int th = 0; th < 5; th++)
@@ -1746,22 +1743,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 26 + tw * 2) * 32;
                     for (int c = 0; c < 32; c += 16)
                     {
-                        var d00 = V512.LoadUnsafe(ref input, (nuint)(corner + c));
-                        var d01 = V512.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
-                        var d02 = V512.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
-                        var d03 = V512.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
-                        var d10 = V512.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
-                        var d11 = V512.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
-                        var d12 = V512.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
-                        var d13 = V512.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
-                        var d20 = V512.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
-                        var d21 = V512.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
-                        var d22 = V512.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
-                        var d23 = V512.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
-                        var d30 = V512.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
-                        var d31 = V512.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
-                        var d32 = V512.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
-                        var d33 = V512.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var d00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
                         var b00 = d00 - d20;
                         var b10 = d10 + d20;
                         var b20 = d20 - d10;
@@ -1778,22 +1775,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var b13 = d13 + d23;
                         var b23 = d23 - d13;
                         var b33 = d13 - d33;
-                        V512.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
-                        V512.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
-                        V512.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
-                        V512.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
-                        V512.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
-                        V512.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
-                        V512.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
-                        V512.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
-                        V512.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
-                        V512.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
-                        V512.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
-                        V512.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
-                        V512.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
-                        V512.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
-                        V512.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
-                        V512.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
                     }
                 }
             }
@@ -1805,83 +1802,83 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 {
                     // channels 0 to 63
                     {
-                        var acc0_0 = V512.Create(0f);
-                        var acc0_1 = V512.Create(0f);
-                        var acc0_2 = V512.Create(0f);
-                        var acc0_3 = V512.Create(0f);
-                        var acc1_0 = V512.Create(0f);
-                        var acc1_1 = V512.Create(0f);
-                        var acc1_2 = V512.Create(0f);
-                        var acc1_3 = V512.Create(0f);
-                        var acc2_0 = V512.Create(0f);
-                        var acc2_1 = V512.Create(0f);
-                        var acc2_2 = V512.Create(0f);
-                        var acc2_3 = V512.Create(0f);
-                        var acc3_0 = V512.Create(0f);
-                        var acc3_1 = V512.Create(0f);
-                        var acc3_2 = V512.Create(0f);
-                        var acc3_3 = V512.Create(0f);
-                        var acc4_0 = V512.Create(0f);
-                        var acc4_1 = V512.Create(0f);
-                        var acc4_2 = V512.Create(0f);
-                        var acc4_3 = V512.Create(0f);
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc2_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc2_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc3_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc3_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc4_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc4_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc4_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                        var acc4_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                         for (int ci = 0; ci < 32; ci++)
                         {
-                            float m0 = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref transformed, (x * 25 + t + 1) * 32 + ci);
-                            var m1x16 = V512.Create(m1);
-                            float m2 = Unsafe.Add(ref transformed, (x * 25 + t + 2) * 32 + ci);
-                            var m2x16 = V512.Create(m2);
-                            float m3 = Unsafe.Add(ref transformed, (x * 25 + t + 3) * 32 + ci);
-                            var m3x16 = V512.Create(m3);
-                            float m4 = Unsafe.Add(ref transformed, (x * 25 + t + 4) * 32 + ci);
-                            var m4x16 = V512.Create(m4);
-                            var row0 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                            acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                            var row1 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 16));
-                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                            acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                            var row2 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 32));
-                            acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                            acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                            acc4_2 = V512.MultiplyAddEstimate(m4x16, row2, acc4_2);
-                            var row3 = V512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 48));
-                            acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                            acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
-                            acc4_3 = V512.MultiplyAddEstimate(m4x16, row3, acc4_3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t + 1) * 32 + ci);
+                            var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t + 2) * 32 + ci);
+                            var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t + 3) * 32 + ci);
+                            var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                            float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t + 4) * 32 + ci);
+                            var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                            var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                            var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 16));
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                            acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                            var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 32));
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                            acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                            acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                            acc4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row2, acc4_2);
+                            var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + 48));
+                            acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                            acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                            acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            acc4_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row3, acc4_3);
                         }
-                        V512.StoreUnsafe(acc0_0, ref products, (nuint)((x * 25 + t) * 64));
-                        V512.StoreUnsafe(acc0_1, ref products, (nuint)((x * 25 + t) * 64 + 16));
-                        V512.StoreUnsafe(acc0_2, ref products, (nuint)((x * 25 + t) * 64 + 32));
-                        V512.StoreUnsafe(acc0_3, ref products, (nuint)((x * 25 + t) * 64 + 48));
-                        V512.StoreUnsafe(acc1_0, ref products, (nuint)((x * 25 + t + 1) * 64));
-                        V512.StoreUnsafe(acc1_1, ref products, (nuint)((x * 25 + t + 1) * 64 + 16));
-                        V512.StoreUnsafe(acc1_2, ref products, (nuint)((x * 25 + t + 1) * 64 + 32));
-                        V512.StoreUnsafe(acc1_3, ref products, (nuint)((x * 25 + t + 1) * 64 + 48));
-                        V512.StoreUnsafe(acc2_0, ref products, (nuint)((x * 25 + t + 2) * 64));
-                        V512.StoreUnsafe(acc2_1, ref products, (nuint)((x * 25 + t + 2) * 64 + 16));
-                        V512.StoreUnsafe(acc2_2, ref products, (nuint)((x * 25 + t + 2) * 64 + 32));
-                        V512.StoreUnsafe(acc2_3, ref products, (nuint)((x * 25 + t + 2) * 64 + 48));
-                        V512.StoreUnsafe(acc3_0, ref products, (nuint)((x * 25 + t + 3) * 64));
-                        V512.StoreUnsafe(acc3_1, ref products, (nuint)((x * 25 + t + 3) * 64 + 16));
-                        V512.StoreUnsafe(acc3_2, ref products, (nuint)((x * 25 + t + 3) * 64 + 32));
-                        V512.StoreUnsafe(acc3_3, ref products, (nuint)((x * 25 + t + 3) * 64 + 48));
-                        V512.StoreUnsafe(acc4_0, ref products, (nuint)((x * 25 + t + 4) * 64));
-                        V512.StoreUnsafe(acc4_1, ref products, (nuint)((x * 25 + t + 4) * 64 + 16));
-                        V512.StoreUnsafe(acc4_2, ref products, (nuint)((x * 25 + t + 4) * 64 + 32));
-                        V512.StoreUnsafe(acc4_3, ref products, (nuint)((x * 25 + t + 4) * 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref products, (nuint)((x * 25 + t) * 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref products, (nuint)((x * 25 + t) * 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref products, (nuint)((x * 25 + t) * 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref products, (nuint)((x * 25 + t) * 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref products, (nuint)((x * 25 + t + 1) * 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref products, (nuint)((x * 25 + t + 1) * 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref products, (nuint)((x * 25 + t + 1) * 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref products, (nuint)((x * 25 + t + 1) * 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref products, (nuint)((x * 25 + t + 2) * 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref products, (nuint)((x * 25 + t + 2) * 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref products, (nuint)((x * 25 + t + 2) * 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref products, (nuint)((x * 25 + t + 2) * 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref products, (nuint)((x * 25 + t + 3) * 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref products, (nuint)((x * 25 + t + 3) * 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref products, (nuint)((x * 25 + t + 3) * 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref products, (nuint)((x * 25 + t + 3) * 64 + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref products, (nuint)((x * 25 + t + 4) * 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref products, (nuint)((x * 25 + t + 4) * 64 + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref products, (nuint)((x * 25 + t + 4) * 64 + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref products, (nuint)((x * 25 + t + 4) * 64 + 48));
                     }
                 }
             }
@@ -1895,22 +1892,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 22 + tw * 2) * 64;
                     for (int c = 0; c < 64; c += 16)
                     {
-                        var m00 = V512.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
-                        var m01 = V512.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
-                        var m02 = V512.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
-                        var m03 = V512.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
-                        var m10 = V512.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
-                        var m11 = V512.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
-                        var m12 = V512.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
-                        var m13 = V512.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
-                        var m20 = V512.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
-                        var m21 = V512.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
-                        var m22 = V512.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
-                        var m23 = V512.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
-                        var m30 = V512.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
-                        var m31 = V512.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
-                        var m32 = V512.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
-                        var m33 = V512.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var m00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
                         var r00 = m00 + m10 + m20;
                         var r10 = m10 - m20 - m30;
                         var r01 = m01 + m11 + m21;
@@ -1919,16 +1916,16 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var r12 = m12 - m22 - m32;
                         var r03 = m03 + m13 + m23;
                         var r13 = m13 - m23 - m33;
-                        var bias = V512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
-                        V512.StoreUnsafe(V512.Max(bias + (r00 + r01 + r02), V512.Create(0f)), ref output, (nuint)(corner + c));
-                        V512.StoreUnsafe(V512.Max(bias + (r01 - r02 - r03), V512.Create(0f)), ref output, (nuint)(corner + 64 + c));
-                        V512.StoreUnsafe(V512.Max(bias + (r10 + r11 + r12), V512.Create(0f)), ref output, (nuint)(corner + 704 + c));
-                        V512.StoreUnsafe(V512.Max(bias + (r11 - r12 - r13), V512.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                        var bias = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(bias + (r00 + r01 + r02), global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(corner + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(bias + (r01 - r02 - r03), global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(bias + (r10 + r11 + r12), global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(bias + (r11 - r12 - r13), global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(corner + 768 + c));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
             for (int th = 0; th < 5; th++)
@@ -1939,22 +1936,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 26 + tw * 2) * 32;
                     for (int c = 0; c < 32; c += 8)
                     {
-                        var d00 = V256.LoadUnsafe(ref input, (nuint)(corner + c));
-                        var d01 = V256.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
-                        var d02 = V256.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
-                        var d03 = V256.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
-                        var d10 = V256.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
-                        var d11 = V256.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
-                        var d12 = V256.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
-                        var d13 = V256.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
-                        var d20 = V256.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
-                        var d21 = V256.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
-                        var d22 = V256.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
-                        var d23 = V256.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
-                        var d30 = V256.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
-                        var d31 = V256.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
-                        var d32 = V256.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
-                        var d33 = V256.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var d00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
                         var b00 = d00 - d20;
                         var b10 = d10 + d20;
                         var b20 = d20 - d10;
@@ -1971,22 +1968,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var b13 = d13 + d23;
                         var b23 = d23 - d13;
                         var b33 = d13 - d33;
-                        V256.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
-                        V256.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
-                        V256.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
-                        V256.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
-                        V256.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
-                        V256.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
-                        V256.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
-                        V256.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
-                        V256.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
-                        V256.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
-                        V256.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
-                        V256.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
-                        V256.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
-                        V256.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
-                        V256.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
-                        V256.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
                     }
                 }
             }
@@ -1998,35 +1995,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 {
                     for (int cb = 0; cb < 64; cb += 64)
                     {
-                        var acc0 = V256.Create(0f);
-                        var acc1 = V256.Create(0f);
-                        var acc2 = V256.Create(0f);
-                        var acc3 = V256.Create(0f);
-                        var acc4 = V256.Create(0f);
-                        var acc5 = V256.Create(0f);
-                        var acc6 = V256.Create(0f);
-                        var acc7 = V256.Create(0f);
+                        var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc4 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc5 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc6 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc7 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                         for (int ci = 0; ci < 32; ci++)
                         {
-                            float m = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc1);
-                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc2);
-                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc3);
-                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 32)), acc4);
-                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 40)), acc5);
-                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 48)), acc6);
-                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 56)), acc7);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc3);
+                            acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 32)), acc4);
+                            acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 40)), acc5);
+                            acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 48)), acc6);
+                            acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 56)), acc7);
                         }
-                        V256.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
-                        V256.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
-                        V256.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
-                        V256.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
-                        V256.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 32));
-                        V256.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 40));
-                        V256.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 48));
-                        V256.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 56));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 40));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 56));
                     }
                 }
             }
@@ -2040,22 +2037,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 22 + tw * 2) * 64;
                     for (int c = 0; c < 64; c += 8)
                     {
-                        var m00 = V256.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
-                        var m01 = V256.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
-                        var m02 = V256.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
-                        var m03 = V256.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
-                        var m10 = V256.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
-                        var m11 = V256.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
-                        var m12 = V256.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
-                        var m13 = V256.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
-                        var m20 = V256.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
-                        var m21 = V256.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
-                        var m22 = V256.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
-                        var m23 = V256.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
-                        var m30 = V256.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
-                        var m31 = V256.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
-                        var m32 = V256.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
-                        var m33 = V256.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var m00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
                         var r00 = m00 + m10 + m20;
                         var r10 = m10 - m20 - m30;
                         var r01 = m01 + m11 + m21;
@@ -2064,16 +2061,16 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var r12 = m12 - m22 - m32;
                         var r03 = m03 + m13 + m23;
                         var r13 = m13 - m23 - m33;
-                        var bias = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
-                        V256.StoreUnsafe(V256.Max(bias + (r00 + r01 + r02), V256.Create(0f)), ref output, (nuint)(corner + c));
-                        V256.StoreUnsafe(V256.Max(bias + (r01 - r02 - r03), V256.Create(0f)), ref output, (nuint)(corner + 64 + c));
-                        V256.StoreUnsafe(V256.Max(bias + (r10 + r11 + r12), V256.Create(0f)), ref output, (nuint)(corner + 704 + c));
-                        V256.StoreUnsafe(V256.Max(bias + (r11 - r12 - r13), V256.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                        var bias = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(bias + (r00 + r01 + r02), global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(corner + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(bias + (r01 - r02 - r03), global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(bias + (r10 + r11 + r12), global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(bias + (r11 - r12 - r13), global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(corner + 768 + c));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             // Input transform: Bᵀ d B of each tile's 4x4 block of 32 channels.
             for (int th = 0; th < 5; th++)
@@ -2084,22 +2081,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 26 + tw * 2) * 32;
                     for (int c = 0; c < 32; c += 4)
                     {
-                        var d00 = V128.LoadUnsafe(ref input, (nuint)(corner + c));
-                        var d01 = V128.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
-                        var d02 = V128.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
-                        var d03 = V128.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
-                        var d10 = V128.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
-                        var d11 = V128.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
-                        var d12 = V128.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
-                        var d13 = V128.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
-                        var d20 = V128.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
-                        var d21 = V128.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
-                        var d22 = V128.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
-                        var d23 = V128.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
-                        var d30 = V128.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
-                        var d31 = V128.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
-                        var d32 = V128.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
-                        var d33 = V128.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
+                        var d00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + c));
+                        var d01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 32 + c));
+                        var d02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 64 + c));
+                        var d03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 96 + c));
+                        var d10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 416 + c));
+                        var d11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 448 + c));
+                        var d12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 480 + c));
+                        var d13 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 512 + c));
+                        var d20 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 832 + c));
+                        var d21 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 864 + c));
+                        var d22 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 896 + c));
+                        var d23 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 928 + c));
+                        var d30 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 1248 + c));
+                        var d31 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 1280 + c));
+                        var d32 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 1312 + c));
+                        var d33 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(corner + 1344 + c));
                         var b00 = d00 - d20;
                         var b10 = d10 + d20;
                         var b20 = d20 - d10;
@@ -2116,22 +2113,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var b13 = d13 + d23;
                         var b23 = d23 - d13;
                         var b33 = d13 - d33;
-                        V128.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
-                        V128.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
-                        V128.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
-                        V128.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
-                        V128.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
-                        V128.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
-                        V128.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
-                        V128.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
-                        V128.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
-                        V128.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
-                        V128.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
-                        V128.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
-                        V128.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
-                        V128.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
-                        V128.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
-                        V128.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b00 - b02, ref transformed, (nuint)(tile * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b01 + b02, ref transformed, (nuint)((tile + 25) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b02 - b01, ref transformed, (nuint)((tile + 50) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b01 - b03, ref transformed, (nuint)((tile + 75) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b10 - b12, ref transformed, (nuint)((tile + 100) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b11 + b12, ref transformed, (nuint)((tile + 125) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b12 - b11, ref transformed, (nuint)((tile + 150) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b11 - b13, ref transformed, (nuint)((tile + 175) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b20 - b22, ref transformed, (nuint)((tile + 200) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b21 + b22, ref transformed, (nuint)((tile + 225) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b22 - b21, ref transformed, (nuint)((tile + 250) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b21 - b23, ref transformed, (nuint)((tile + 275) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b30 - b32, ref transformed, (nuint)((tile + 300) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b31 + b32, ref transformed, (nuint)((tile + 325) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b32 - b31, ref transformed, (nuint)((tile + 350) * 32 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(b31 - b33, ref transformed, (nuint)((tile + 375) * 32 + c));
                     }
                 }
             }
@@ -2143,35 +2140,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 {
                     for (int cb = 0; cb < 64; cb += 32)
                     {
-                        var acc0 = V128.Create(0f);
-                        var acc1 = V128.Create(0f);
-                        var acc2 = V128.Create(0f);
-                        var acc3 = V128.Create(0f);
-                        var acc4 = V128.Create(0f);
-                        var acc5 = V128.Create(0f);
-                        var acc6 = V128.Create(0f);
-                        var acc7 = V128.Create(0f);
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc4 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc5 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc6 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc7 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                         for (int ci = 0; ci < 32; ci++)
                         {
-                            float m = Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 28)), acc7);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci);
+                            var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 4)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 8)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 12)), acc3);
+                            acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 16)), acc4);
+                            acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 20)), acc5);
+                            acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 24)), acc6);
+                            acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref kernel, (nuint)((x * 32 + ci) * 64 + cb + 28)), acc7);
                         }
-                        V128.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
-                        V128.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 4));
-                        V128.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
-                        V128.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 12));
-                        V128.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
-                        V128.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 20));
-                        V128.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
-                        V128.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 28));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref products, (nuint)((x * 25 + t) * 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref products, (nuint)((x * 25 + t) * 64 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref products, (nuint)((x * 25 + t) * 64 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref products, (nuint)((x * 25 + t) * 64 + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref products, (nuint)((x * 25 + t) * 64 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref products, (nuint)((x * 25 + t) * 64 + cb + 20));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref products, (nuint)((x * 25 + t) * 64 + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref products, (nuint)((x * 25 + t) * 64 + cb + 28));
                     }
                 }
             }
@@ -2185,22 +2182,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 22 + tw * 2) * 64;
                     for (int c = 0; c < 64; c += 4)
                     {
-                        var m00 = V128.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
-                        var m01 = V128.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
-                        var m02 = V128.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
-                        var m03 = V128.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
-                        var m10 = V128.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
-                        var m11 = V128.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
-                        var m12 = V128.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
-                        var m13 = V128.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
-                        var m20 = V128.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
-                        var m21 = V128.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
-                        var m22 = V128.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
-                        var m23 = V128.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
-                        var m30 = V128.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
-                        var m31 = V128.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
-                        var m32 = V128.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
-                        var m33 = V128.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
+                        var m00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)(tile * 64 + c));
+                        var m01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 25) * 64 + c));
+                        var m02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 50) * 64 + c));
+                        var m03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 75) * 64 + c));
+                        var m10 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 100) * 64 + c));
+                        var m11 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 125) * 64 + c));
+                        var m12 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 150) * 64 + c));
+                        var m13 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 175) * 64 + c));
+                        var m20 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 200) * 64 + c));
+                        var m21 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 225) * 64 + c));
+                        var m22 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 250) * 64 + c));
+                        var m23 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 275) * 64 + c));
+                        var m30 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 300) * 64 + c));
+                        var m31 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 325) * 64 + c));
+                        var m32 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 350) * 64 + c));
+                        var m33 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref products, (nuint)((tile + 375) * 64 + c));
                         var r00 = m00 + m10 + m20;
                         var r10 = m10 - m20 - m30;
                         var r01 = m01 + m11 + m21;
@@ -2209,11 +2206,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         var r12 = m12 - m22 - m32;
                         var r03 = m03 + m13 + m23;
                         var r13 = m13 - m23 - m33;
-                        var bias = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
-                        V128.StoreUnsafe(V128.Max(bias + (r00 + r01 + r02), V128.Create(0f)), ref output, (nuint)(corner + c));
-                        V128.StoreUnsafe(V128.Max(bias + (r01 - r02 - r03), V128.Create(0f)), ref output, (nuint)(corner + 64 + c));
-                        V128.StoreUnsafe(V128.Max(bias + (r10 + r11 + r12), V128.Create(0f)), ref output, (nuint)(corner + 704 + c));
-                        V128.StoreUnsafe(V128.Max(bias + (r11 - r12 - r13), V128.Create(0f)), ref output, (nuint)(corner + 768 + c));
+                        var bias = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(bias + (r00 + r01 + r02), global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(corner + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(bias + (r01 - r02 - r03), global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(corner + 64 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(bias + (r10 + r11 + r12), global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(corner + 704 + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(bias + (r11 - r12 - r13), global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(corner + 768 + c));
                     }
                 }
             }
@@ -2229,22 +2226,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 26 + tw * 2) * 32;
                     for (int c = 0; c < 32; c++)
                     {
-                        float d00 = Unsafe.Add(ref input, corner + c);
-                        float d01 = Unsafe.Add(ref input, corner + 32 + c);
-                        float d02 = Unsafe.Add(ref input, corner + 64 + c);
-                        float d03 = Unsafe.Add(ref input, corner + 96 + c);
-                        float d10 = Unsafe.Add(ref input, corner + 416 + c);
-                        float d11 = Unsafe.Add(ref input, corner + 448 + c);
-                        float d12 = Unsafe.Add(ref input, corner + 480 + c);
-                        float d13 = Unsafe.Add(ref input, corner + 512 + c);
-                        float d20 = Unsafe.Add(ref input, corner + 832 + c);
-                        float d21 = Unsafe.Add(ref input, corner + 864 + c);
-                        float d22 = Unsafe.Add(ref input, corner + 896 + c);
-                        float d23 = Unsafe.Add(ref input, corner + 928 + c);
-                        float d30 = Unsafe.Add(ref input, corner + 1248 + c);
-                        float d31 = Unsafe.Add(ref input, corner + 1280 + c);
-                        float d32 = Unsafe.Add(ref input, corner + 1312 + c);
-                        float d33 = Unsafe.Add(ref input, corner + 1344 + c);
+                        float d00 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + c);
+                        float d01 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 32 + c);
+                        float d02 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 64 + c);
+                        float d03 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 96 + c);
+                        float d10 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 416 + c);
+                        float d11 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 448 + c);
+                        float d12 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 480 + c);
+                        float d13 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 512 + c);
+                        float d20 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 832 + c);
+                        float d21 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 864 + c);
+                        float d22 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 896 + c);
+                        float d23 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 928 + c);
+                        float d30 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 1248 + c);
+                        float d31 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 1280 + c);
+                        float d32 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 1312 + c);
+                        float d33 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, corner + 1344 + c);
                         float b00 = d00 - d20;
                         float b10 = d10 + d20;
                         float b20 = d20 - d10;
@@ -2261,22 +2258,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         float b13 = d13 + d23;
                         float b23 = d23 - d13;
                         float b33 = d13 - d33;
-                        Unsafe.Add(ref transformed, tile * 32 + c) = b00 - b02;
-                        Unsafe.Add(ref transformed, (tile + 25) * 32 + c) = b01 + b02;
-                        Unsafe.Add(ref transformed, (tile + 50) * 32 + c) = b02 - b01;
-                        Unsafe.Add(ref transformed, (tile + 75) * 32 + c) = b01 - b03;
-                        Unsafe.Add(ref transformed, (tile + 100) * 32 + c) = b10 - b12;
-                        Unsafe.Add(ref transformed, (tile + 125) * 32 + c) = b11 + b12;
-                        Unsafe.Add(ref transformed, (tile + 150) * 32 + c) = b12 - b11;
-                        Unsafe.Add(ref transformed, (tile + 175) * 32 + c) = b11 - b13;
-                        Unsafe.Add(ref transformed, (tile + 200) * 32 + c) = b20 - b22;
-                        Unsafe.Add(ref transformed, (tile + 225) * 32 + c) = b21 + b22;
-                        Unsafe.Add(ref transformed, (tile + 250) * 32 + c) = b22 - b21;
-                        Unsafe.Add(ref transformed, (tile + 275) * 32 + c) = b21 - b23;
-                        Unsafe.Add(ref transformed, (tile + 300) * 32 + c) = b30 - b32;
-                        Unsafe.Add(ref transformed, (tile + 325) * 32 + c) = b31 + b32;
-                        Unsafe.Add(ref transformed, (tile + 350) * 32 + c) = b32 - b31;
-                        Unsafe.Add(ref transformed, (tile + 375) * 32 + c) = b31 - b33;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, tile * 32 + c) = b00 - b02;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 25) * 32 + c) = b01 + b02;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 50) * 32 + c) = b02 - b01;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 75) * 32 + c) = b01 - b03;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 100) * 32 + c) = b10 - b12;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 125) * 32 + c) = b11 + b12;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 150) * 32 + c) = b12 - b11;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 175) * 32 + c) = b11 - b13;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 200) * 32 + c) = b20 - b22;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 225) * 32 + c) = b21 + b22;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 250) * 32 + c) = b22 - b21;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 275) * 32 + c) = b21 - b23;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 300) * 32 + c) = b30 - b32;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 325) * 32 + c) = b31 + b32;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 350) * 32 + c) = b32 - b31;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (tile + 375) * 32 + c) = b31 - b33;
                     }
                 }
             }
@@ -2291,9 +2288,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         float acc = 0f;
                         for (int ci = 0; ci < 32; ci++)
                         {
-                            acc += Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci) * Unsafe.Add(ref kernel, (x * 32 + ci) * 64 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref transformed, (x * 25 + t) * 32 + ci) * global::System.Runtime.CompilerServices.Unsafe.Add(ref kernel, (x * 32 + ci) * 64 + c);
                         }
-                        Unsafe.Add(ref products, (x * 25 + t) * 64 + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (x * 25 + t) * 64 + c) = acc;
                     }
                 }
             }
@@ -2307,22 +2304,22 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     int corner = (th * 22 + tw * 2) * 64;
                     for (int c = 0; c < 64; c++)
                     {
-                        float m00 = Unsafe.Add(ref products, tile * 64 + c);
-                        float m01 = Unsafe.Add(ref products, (tile + 25) * 64 + c);
-                        float m02 = Unsafe.Add(ref products, (tile + 50) * 64 + c);
-                        float m03 = Unsafe.Add(ref products, (tile + 75) * 64 + c);
-                        float m10 = Unsafe.Add(ref products, (tile + 100) * 64 + c);
-                        float m11 = Unsafe.Add(ref products, (tile + 125) * 64 + c);
-                        float m12 = Unsafe.Add(ref products, (tile + 150) * 64 + c);
-                        float m13 = Unsafe.Add(ref products, (tile + 175) * 64 + c);
-                        float m20 = Unsafe.Add(ref products, (tile + 200) * 64 + c);
-                        float m21 = Unsafe.Add(ref products, (tile + 225) * 64 + c);
-                        float m22 = Unsafe.Add(ref products, (tile + 250) * 64 + c);
-                        float m23 = Unsafe.Add(ref products, (tile + 275) * 64 + c);
-                        float m30 = Unsafe.Add(ref products, (tile + 300) * 64 + c);
-                        float m31 = Unsafe.Add(ref products, (tile + 325) * 64 + c);
-                        float m32 = Unsafe.Add(ref products, (tile + 350) * 64 + c);
-                        float m33 = Unsafe.Add(ref products, (tile + 375) * 64 + c);
+                        float m00 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, tile * 64 + c);
+                        float m01 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 25) * 64 + c);
+                        float m02 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 50) * 64 + c);
+                        float m03 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 75) * 64 + c);
+                        float m10 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 100) * 64 + c);
+                        float m11 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 125) * 64 + c);
+                        float m12 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 150) * 64 + c);
+                        float m13 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 175) * 64 + c);
+                        float m20 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 200) * 64 + c);
+                        float m21 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 225) * 64 + c);
+                        float m22 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 250) * 64 + c);
+                        float m23 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 275) * 64 + c);
+                        float m30 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 300) * 64 + c);
+                        float m31 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 325) * 64 + c);
+                        float m32 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 350) * 64 + c);
+                        float m33 = global::System.Runtime.CompilerServices.Unsafe.Add(ref products, (tile + 375) * 64 + c);
                         float r00 = m00 + m10 + m20;
                         float r10 = m10 - m20 - m30;
                         float r01 = m01 + m11 + m21;
@@ -2331,11 +2328,11 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         float r12 = m12 - m22 - m32;
                         float r03 = m03 + m13 + m23;
                         float r13 = m13 - m23 - m33;
-                        float bias = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
-                        Unsafe.Add(ref output, corner + c) = MathF.Max(bias + (r00 + r01 + r02), 0f);
-                        Unsafe.Add(ref output, corner + 64 + c) = MathF.Max(bias + (r01 - r02 - r03), 0f);
-                        Unsafe.Add(ref output, corner + 704 + c) = MathF.Max(bias + (r10 + r11 + r12), 0f);
-                        Unsafe.Add(ref output, corner + 768 + c) = MathF.Max(bias + (r11 - r12 - r13), 0f);
+                        float bias = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, corner + c) = global::System.MathF.Max(bias + (r00 + r01 + r02), 0f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, corner + 64 + c) = global::System.MathF.Max(bias + (r01 - r02 - r03), 0f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, corner + 704 + c) = global::System.MathF.Max(bias + (r10 + r11 + r12), 0f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, corner + 768 + c) = global::System.MathF.Max(bias + (r11 - r12 - r13), 0f);
                     }
                 }
             }
@@ -2343,10 +2340,10 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2360,96 +2357,96 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 416 + j;
                         for (int cb = 0; cb < 64; cb += 64)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                            var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
-                            var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 32));
-                            var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 48));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
-                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
-                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
-                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb));
-                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 16));
-                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 32));
-                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 48));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 32));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 48));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                            var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                            var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
+                            var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb));
+                            var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 16));
+                            var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 32));
+                            var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 192 + cb + 48));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
-                                    var m1x16 = V512.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 13 + ow * 1) * 32);
-                                    var m2x16 = V512.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 13 + ow * 1) * 32);
-                                    var m3x16 = V512.Create(m3);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
-                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                    acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                    var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32));
-                                    acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                                    acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                                    acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                                    acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                                    var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48));
-                                    acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                                    acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                    acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                                    acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 13 + ow * 1) * 32);
+                                    var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 13 + ow * 1) * 32);
+                                    var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 32));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                    acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                    acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 48));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                    acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                    acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                            V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
-                            V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 16));
-                            V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 32));
-                            V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 48));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 128 + cb));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 128 + cb + 16));
-                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 128 + cb + 32));
-                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 128 + cb + 48));
-                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 192 + cb));
-                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 192 + cb + 16));
-                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 192 + cb + 32));
-                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 192 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 128 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 128 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 128 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 192 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 192 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 192 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 192 + cb + 48));
                         }
                     }
                 }
                 // channels 0 to 63
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
-                    var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 16));
-                    var acc2 = V512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 32));
-                    var acc3 = V512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 48));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 16));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 32));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 48));
                     for (int p = 0; p < 121; p++)
                     {
-                        acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64));
-                        acc1 = acc1 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 16));
-                        acc2 = acc2 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 32));
-                        acc3 = acc3 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 48));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 16));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 32));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + 48));
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
-                    V512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + 16));
-                    V512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + 32));
-                    V512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + 48));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2463,80 +2460,80 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 416 + j;
                         for (int cb = 0; cb < 64; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 24));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 24));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m0x8 = V256.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
-                                    var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
-                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
-                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
-                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24));
-                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 16));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 24));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 24));
                         }
                     }
                 }
                 for (int cb = 0; cb < 64; cb += 64)
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
-                    var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 32));
-                    var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 40));
-                    var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 48));
-                    var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 56));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 32));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 40));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 48));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 56));
                     for (int p = 0; p < 121; p++)
                     {
-                        acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb));
-                        acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 8));
-                        acc2 = acc2 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 16));
-                        acc3 = acc3 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 24));
-                        acc4 = acc4 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 32));
-                        acc5 = acc5 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 40));
-                        acc6 = acc6 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 48));
-                        acc7 = acc7 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 56));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 8));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 16));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 24));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 32));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 40));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 48));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 56));
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset + cb));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
-                    V256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer3BiasOffset + cb + 32));
-                    V256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer3BiasOffset + cb + 40));
-                    V256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer3BiasOffset + cb + 48));
-                    V256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer3BiasOffset + cb + 56));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer3BiasOffset + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer3BiasOffset + cb + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer3BiasOffset + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer3BiasOffset + cb + 56));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2550,76 +2547,76 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 416 + j;
                         for (int cb = 0; cb < 64; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 12));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 4));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 8));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 12));
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
-                                    var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4));
-                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
-                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12));
-                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 13 + ow * 1) * 32);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 4));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 8));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 11 + ow) * 64 + cb + 12));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 64 + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 64 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 64 + cb + 12));
                         }
                     }
                 }
                 for (int cb = 0; cb < 64; cb += 32)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 28));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 4));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 12));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 20));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + cb + 28));
                     for (int p = 0; p < 121; p++)
                     {
-                        acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb));
-                        acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 4));
-                        acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 8));
-                        acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 12));
-                        acc4 = acc4 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 16));
-                        acc5 = acc5 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 20));
-                        acc6 = acc6 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 24));
-                        acc7 = acc7 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 28));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 4));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 8));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 12));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 16));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 20));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 24));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 64 + cb + 28));
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer3BiasOffset + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer3BiasOffset + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer3BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer3BiasOffset + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer3BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer3BiasOffset + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer3BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer3BiasOffset + cb + 28));
                 }
             }
         }
@@ -2637,36 +2634,36 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                         int tap = sampleInput + kh * 416 + j;
                         for (int c = 0; c < 64; c++)
                         {
-                            float acc = Unsafe.Add(ref gradients, row + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                             for (int oh = 0; oh < 11; oh++)
                             {
                                 for (int ow = 0; ow < 11; ow++)
                                 {
-                                    acc += Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 11 + ow) * 64 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 13 + ow * 1) * 32) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 11 + ow) * 64 + c);
                                 }
                             }
-                            Unsafe.Add(ref gradients, row + c) = acc;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                         }
                     }
                 }
                 for (int c = 0; c < 64; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer3BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c);
                     for (int p = 0; p < 121; p++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 64 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 64 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>conv2d_1: Conv2D(64, 3x3, stride 1, Valid, ReLU), (13, 13, 32) -> (11, 11, 64): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2683,59 +2680,59 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 // channels 0 to 31
                                 {
-                                    var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                                    var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
-                                    var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
-                                    var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
-                                    var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
-                                    var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
-                                    var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
-                                    var acc4_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
-                                    var acc4_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
-                                    var acc5_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 160));
-                                    var acc5_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 160 + 16));
+                                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
+                                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
+                                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
+                                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
+                                    var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
+                                    var acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
+                                    var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 160));
+                                    var acc5_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 160 + 16));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
-                                        var m0x16 = V512.Create(m0);
-                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
-                                        var m1x16 = V512.Create(m1);
-                                        float m2 = Unsafe.Add(ref outputGradient, source + 128 + co);
-                                        var m2x16 = V512.Create(m2);
-                                        float m3 = Unsafe.Add(ref outputGradient, source + 192 + co);
-                                        var m3x16 = V512.Create(m3);
-                                        float m4 = Unsafe.Add(ref outputGradient, source + 256 + co);
-                                        var m4x16 = V512.Create(m4);
-                                        float m5 = Unsafe.Add(ref outputGradient, source + 320 + co);
-                                        var m5x16 = V512.Create(m5);
-                                        var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
-                                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                                        var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
-                                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                                        acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 128 + co);
+                                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 192 + co);
+                                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 256 + co);
+                                        var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 320 + co);
+                                        var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                        acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                        acc5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                                     }
-                                    V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
-                                    V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
-                                    V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
-                                    V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
-                                    V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
-                                    V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
-                                    V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
-                                    V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
-                                    V512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
-                                    V512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
-                                    V512.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 160));
-                                    V512.StoreUnsafe(acc5_1, ref inputGradient, (nuint)(target + 160 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 160));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref inputGradient, (nuint)(target + 160 + 16));
                                 }
                             }
                         }
@@ -2752,51 +2749,51 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 // channels 0 to 31
                                 {
-                                    var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                                    var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
-                                    var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
-                                    var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
-                                    var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
-                                    var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
-                                    var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
-                                    var acc4_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
-                                    var acc4_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
+                                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64));
+                                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + 16));
+                                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 96));
+                                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 96 + 16));
+                                    var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128));
+                                    var acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + 16));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
-                                        var m0x16 = V512.Create(m0);
-                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
-                                        var m1x16 = V512.Create(m1);
-                                        float m2 = Unsafe.Add(ref outputGradient, source + 128 + co);
-                                        var m2x16 = V512.Create(m2);
-                                        float m3 = Unsafe.Add(ref outputGradient, source + 192 + co);
-                                        var m3x16 = V512.Create(m3);
-                                        float m4 = Unsafe.Add(ref outputGradient, source + 256 + co);
-                                        var m4x16 = V512.Create(m4);
-                                        var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
-                                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                                        var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
-                                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 128 + co);
+                                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 192 + co);
+                                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 256 + co);
+                                        var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
                                     }
-                                    V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
-                                    V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
-                                    V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
-                                    V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
-                                    V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
-                                    V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
-                                    V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
-                                    V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
-                                    V512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
-                                    V512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 64));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 64 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 96));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 96 + 16));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 128));
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref inputGradient, (nuint)(target + 128 + 16));
                                 }
                             }
                         }
@@ -2804,7 +2801,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2821,41 +2818,41 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 // channels 0 to 31
                                 {
-                                    var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc0_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
-                                    var acc0_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                                    var acc0_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
-                                    var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
-                                    var acc1_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 8));
-                                    var acc1_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
-                                    var acc1_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 24));
+                                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                                    var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
+                                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 8));
+                                    var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 16));
+                                    var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + 24));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m0 = Unsafe.Add(ref outputGradient, source + co);
-                                        var m0x8 = V256.Create(m0);
-                                        float m1 = Unsafe.Add(ref outputGradient, source + 64 + co);
-                                        var m1x8 = V256.Create(m1);
-                                        var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
-                                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                        var row1 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8));
-                                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                        var row2 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
-                                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                        var row3 = V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24));
-                                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 64 + co);
+                                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8));
+                                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                        var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16));
+                                        acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                        acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                        var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24));
+                                        acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                        acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                     }
-                                    V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
-                                    V256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 8));
-                                    V256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + 16));
-                                    V256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + 24));
-                                    V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
-                                    V256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 8));
-                                    V256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 32 + 16));
-                                    V256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 32 + 24));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + 8));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + 16));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + 24));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 32));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 32 + 8));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 32 + 16));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 32 + 24));
                                 }
                             }
                         }
@@ -2872,23 +2869,23 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 // channels 0 to 31
                                 {
-                                    var acc0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                                    var acc1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
-                                    var acc2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                                    var acc3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
+                                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                                    var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                                    var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx8 = V256.Create(m);
-                                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32)), acc0);
-                                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8)), acc1);
-                                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16)), acc2);
-                                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24)), acc3);
+                                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32)), acc0);
+                                        acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 8)), acc1);
+                                        acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 16)), acc2);
+                                        acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + 24)), acc3);
                                     }
-                                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
-                                    V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 8));
-                                    V256.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + 16));
-                                    V256.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + 24));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref inputGradient, (nuint)(target));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + 8));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + 16));
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + 24));
                                 }
                             }
                         }
@@ -2896,7 +2893,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2913,35 +2910,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 for (int cb = 0; cb < 32; cb += 32)
                                 {
-                                    var acc0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                                    var acc1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
-                                    var acc2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
-                                    var acc3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
-                                    var acc4 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
-                                    var acc5 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 20));
-                                    var acc6 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
-                                    var acc7 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 28));
+                                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
+                                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
+                                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
+                                    var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
+                                    var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 20));
+                                    var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
+                                    var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 28));
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        float m = Unsafe.Add(ref outputGradient, source + co);
-                                        var mx4 = V128.Create(m);
-                                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb)), acc0);
-                                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 4)), acc1);
-                                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 8)), acc2);
-                                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 12)), acc3);
-                                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 16)), acc4);
-                                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 20)), acc5);
-                                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 24)), acc6);
-                                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 28)), acc7);
+                                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb)), acc0);
+                                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 4)), acc1);
+                                        acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 8)), acc2);
+                                        acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 12)), acc3);
+                                        acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 16)), acc4);
+                                        acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 20)), acc5);
+                                        acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 24)), acc6);
+                                        acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(tap + co * 32 + cb + 28)), acc7);
                                     }
-                                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(target + cb));
-                                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + cb + 4));
-                                    V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + cb + 8));
-                                    V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + cb + 12));
-                                    V128.StoreUnsafe(acc4, ref inputGradient, (nuint)(target + cb + 16));
-                                    V128.StoreUnsafe(acc5, ref inputGradient, (nuint)(target + cb + 20));
-                                    V128.StoreUnsafe(acc6, ref inputGradient, (nuint)(target + cb + 24));
-                                    V128.StoreUnsafe(acc7, ref inputGradient, (nuint)(target + cb + 28));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(target + cb));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref inputGradient, (nuint)(target + cb + 4));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref inputGradient, (nuint)(target + cb + 8));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref inputGradient, (nuint)(target + cb + 12));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref inputGradient, (nuint)(target + cb + 16));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref inputGradient, (nuint)(target + cb + 20));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref inputGradient, (nuint)(target + cb + 24));
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref inputGradient, (nuint)(target + cb + 28));
                                 }
                             }
                         }
@@ -2966,12 +2963,12 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                                 int tap = (kh * 3 + kw) * 2048;
                                 for (int c = 0; c < 32; c++)
                                 {
-                                    float acc = Unsafe.Add(ref inputGradient, target + c);
+                                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c);
                                     for (int co = 0; co < 64; co++)
                                     {
-                                        acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, tap + co * 32 + c);
+                                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, tap + co * 32 + c);
                                     }
-                                    Unsafe.Add(ref inputGradient, target + c) = acc;
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c) = acc;
                                 }
                             }
                         }
@@ -2990,93 +2987,93 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             {
                 for (int co = 0; co < 64; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 64 + co) * 32 + ci) = Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 32 + ci) * 64 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 64 + co) * 32 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 32 + ci) * 64 + co);
                 }
             }
         }
     }
 
     /// <summary>max_pooling2d_1: MaxPool2D(2, stride 2, Valid), (11, 11, 64) -> (5, 5, 64).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer4Forward(ref float input, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 5; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                 for (int ow = 0; ow < 5; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                     int target = (oh * 5 + ow) * 64;
                     int first = (h0 * 11 + w0) * 64;
                     for (int c = 0; c < 64; c += 16)
                     {
-                        var max = V512.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V512.Max(max, V512.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector512.Max(max, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
                             }
                         }
-                        V512.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 5; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                 for (int ow = 0; ow < 5; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                     int target = (oh * 5 + ow) * 64;
                     int first = (h0 * 11 + w0) * 64;
                     for (int c = 0; c < 64; c += 8)
                     {
-                        var max = V256.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V256.Max(max, V256.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector256.Max(max, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
                             }
                         }
-                        V256.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int oh = 0; oh < 5; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                 for (int ow = 0; ow < 5; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                     int target = (oh * 5 + ow) * 64;
                     int first = (h0 * 11 + w0) * 64;
                     for (int c = 0; c < 64; c += 4)
                     {
-                        var max = V128.LoadUnsafe(ref input, (nuint)(first + c));
+                        var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(first + c));
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
+                                max = global::System.Runtime.Intrinsics.Vector128.Max(max, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)((h * 11 + x) * 64 + c)));
                             }
                         }
-                        V128.StoreUnsafe(max, ref output, (nuint)(target + c));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(max, ref output, (nuint)(target + c));
                     }
                 }
             }
@@ -3085,25 +3082,25 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         {
             for (int oh = 0; oh < 5; oh++)
             {
-                int h0 = Math.Max(oh * 2 - 0, 0);
-                int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                 for (int ow = 0; ow < 5; ow++)
                 {
-                    int w0 = Math.Max(ow * 2 - 0, 0);
-                    int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                    int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                    int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                     int target = (oh * 5 + ow) * 64;
                     int first = (h0 * 11 + w0) * 64;
                     for (int c = 0; c < 64; c++)
                     {
-                        float max = Unsafe.Add(ref input, first + c);
+                        float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, first + c);
                         for (int h = h0; h < h1; h++)
                         {
                             for (int x = w0; x < w1; x++)
                             {
-                                max = MathF.Max(max, Unsafe.Add(ref input, (h * 11 + x) * 64 + c));
+                                max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (h * 11 + x) * 64 + c));
                             }
                         }
-                        Unsafe.Add(ref output, target + c) = max;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref output, target + c) = max;
                     }
                 }
             }
@@ -3111,38 +3108,38 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>max_pooling2d_1: input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer4Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 7744;
                 for (int oh = 0; oh < 5; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                     for (int ow = 0; ow < 5; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                         int source = s * 1600 + (oh * 5 + ow) * 64;
                         for (int c = 0; c < 64; c += 16)
                         {
-                            var max = V512.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V512.Create(0f);
-                            var maxIsNaN = ~V512.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector512.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 11 + x) * 64;
-                                    var v = V512.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V512.Equals(v, max) | (maxIsNaN & ~V512.Equals(v, v))) & searching;
-                                    V512.StoreUnsafe(V512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V512.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector512.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector512.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector512.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -3150,35 +3147,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 7744;
                 for (int oh = 0; oh < 5; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                     for (int ow = 0; ow < 5; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                         int source = s * 1600 + (oh * 5 + ow) * 64;
                         for (int c = 0; c < 64; c += 8)
                         {
-                            var max = V256.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V256.Create(0f);
-                            var maxIsNaN = ~V256.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector256.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 11 + x) * 64;
-                                    var v = V256.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V256.Equals(v, max) | (maxIsNaN & ~V256.Equals(v, v))) & searching;
-                                    V256.StoreUnsafe(V256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V256.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector256.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector256.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector256.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -3186,35 +3183,35 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 int sampleInput = s * 7744;
                 for (int oh = 0; oh < 5; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                     for (int ow = 0; ow < 5; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                         int source = s * 1600 + (oh * 5 + ow) * 64;
                         for (int c = 0; c < 64; c += 4)
                         {
-                            var max = V128.LoadUnsafe(ref output, (nuint)(source + c));
-                            var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
-                            var searching = ~V128.Create(0f);
-                            var maxIsNaN = ~V128.Equals(max, max);
+                            var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref output, (nuint)(source + c));
+                            var gradient = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(source + c));
+                            var searching = ~global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                            var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector128.Equals(max, max);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 11 + x) * 64;
-                                    var v = V128.LoadUnsafe(ref input, (nuint)(at + c));
-                                    var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
-                                    V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
-                                    searching = V128.AndNot(searching, hit);
+                                    var v = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(at + c));
+                                    var hit = (global::System.Runtime.Intrinsics.Vector128.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector128.Equals(v, v))) & searching;
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(at + c)) + (gradient & hit), ref inputGradient, (nuint)(at + c));
+                                    searching = global::System.Runtime.Intrinsics.Vector128.AndNot(searching, hit);
                                 }
                             }
                         }
@@ -3229,26 +3226,26 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int sampleInput = s * 7744;
                 for (int oh = 0; oh < 5; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 11);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 11);
                     for (int ow = 0; ow < 5; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 11);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 11);
                         int source = s * 1600 + (oh * 5 + ow) * 64;
                         for (int c = 0; c < 64; c++)
                         {
-                            float max = Unsafe.Add(ref output, source + c);
+                            float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref output, source + c);
                             bool found = false;
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
                                     int at = sampleInput + (h * 11 + x) * 64;
-                                    float v = Unsafe.Add(ref input, at + c);
+                                    float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, at + c);
                                     if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
                                     {
-                                        Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, at + c) += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + c);
                                         found = true;
                                     }
                                 }
@@ -3261,383 +3258,383 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     }
 
     /// <summary>dense: Dense(128, ReLU), (1600) -> (128): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer6Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int cb = 0; cb < 128; cb += 128)
             {
-                var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 32));
-                var acc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 48));
-                var acc4 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 64));
-                var acc5 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 80));
-                var acc6 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 96));
-                var acc7 = V512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 112));
+                var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 32));
+                var acc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 48));
+                var acc4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 64));
+                var acc5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 80));
+                var acc6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 96));
+                var acc7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 112));
                 for (int i = 0; i < 1600; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc1);
-                    acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc2);
-                    acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc3);
-                    acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 64)), acc4);
-                    acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 80)), acc5);
-                    acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 96)), acc6);
-                    acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 112)), acc7);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc3);
+                    acc4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 64)), acc4);
+                    acc5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 80)), acc5);
+                    acc6 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 96)), acc6);
+                    acc7 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 112)), acc7);
                 }
-                V512.StoreUnsafe(V512.Max(acc0, V512.Create(0f)), ref output, (nuint)(cb));
-                V512.StoreUnsafe(V512.Max(acc1, V512.Create(0f)), ref output, (nuint)(cb + 16));
-                V512.StoreUnsafe(V512.Max(acc2, V512.Create(0f)), ref output, (nuint)(cb + 32));
-                V512.StoreUnsafe(V512.Max(acc3, V512.Create(0f)), ref output, (nuint)(cb + 48));
-                V512.StoreUnsafe(V512.Max(acc4, V512.Create(0f)), ref output, (nuint)(cb + 64));
-                V512.StoreUnsafe(V512.Max(acc5, V512.Create(0f)), ref output, (nuint)(cb + 80));
-                V512.StoreUnsafe(V512.Max(acc6, V512.Create(0f)), ref output, (nuint)(cb + 96));
-                V512.StoreUnsafe(V512.Max(acc7, V512.Create(0f)), ref output, (nuint)(cb + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc0, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc1, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc2, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc3, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc4, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc5, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc6, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(acc7, global::System.Runtime.Intrinsics.Vector512.Create(0f)), ref output, (nuint)(cb + 112));
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int cb = 0; cb < 128; cb += 64)
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 8));
-                var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 24));
-                var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 32));
-                var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 40));
-                var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 48));
-                var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 56));
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 8));
+                var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 24));
+                var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 32));
+                var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 40));
+                var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 48));
+                var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 56));
                 for (int i = 0; i < 1600; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc1);
-                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc2);
-                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc3);
-                    acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc4);
-                    acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 40)), acc5);
-                    acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc6);
-                    acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 56)), acc7);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc3);
+                    acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 32)), acc4);
+                    acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 40)), acc5);
+                    acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 48)), acc6);
+                    acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 56)), acc7);
                 }
-                V256.StoreUnsafe(V256.Max(acc0, V256.Create(0f)), ref output, (nuint)(cb));
-                V256.StoreUnsafe(V256.Max(acc1, V256.Create(0f)), ref output, (nuint)(cb + 8));
-                V256.StoreUnsafe(V256.Max(acc2, V256.Create(0f)), ref output, (nuint)(cb + 16));
-                V256.StoreUnsafe(V256.Max(acc3, V256.Create(0f)), ref output, (nuint)(cb + 24));
-                V256.StoreUnsafe(V256.Max(acc4, V256.Create(0f)), ref output, (nuint)(cb + 32));
-                V256.StoreUnsafe(V256.Max(acc5, V256.Create(0f)), ref output, (nuint)(cb + 40));
-                V256.StoreUnsafe(V256.Max(acc6, V256.Create(0f)), ref output, (nuint)(cb + 48));
-                V256.StoreUnsafe(V256.Max(acc7, V256.Create(0f)), ref output, (nuint)(cb + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc1, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc2, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc3, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc4, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc5, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc6, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc7, global::System.Runtime.Intrinsics.Vector256.Create(0f)), ref output, (nuint)(cb + 56));
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int cb = 0; cb < 128; cb += 32)
             {
-                var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 4));
-                var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 8));
-                var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 12));
-                var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 20));
-                var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 24));
-                var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 28));
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 4));
+                var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 8));
+                var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 12));
+                var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 20));
+                var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 24));
+                var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6BiasOffset + cb + 28));
                 for (int i = 0; i < 1600; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 12)), acc3);
-                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc4);
-                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 20)), acc5);
-                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc6);
-                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 28)), acc7);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 4)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 8)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 12)), acc3);
+                    acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 16)), acc4);
+                    acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 20)), acc5);
+                    acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 24)), acc6);
+                    acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer6KernelOffset + i * 128 + cb + 28)), acc7);
                 }
-                V128.StoreUnsafe(V128.Max(acc0, V128.Create(0f)), ref output, (nuint)(cb));
-                V128.StoreUnsafe(V128.Max(acc1, V128.Create(0f)), ref output, (nuint)(cb + 4));
-                V128.StoreUnsafe(V128.Max(acc2, V128.Create(0f)), ref output, (nuint)(cb + 8));
-                V128.StoreUnsafe(V128.Max(acc3, V128.Create(0f)), ref output, (nuint)(cb + 12));
-                V128.StoreUnsafe(V128.Max(acc4, V128.Create(0f)), ref output, (nuint)(cb + 16));
-                V128.StoreUnsafe(V128.Max(acc5, V128.Create(0f)), ref output, (nuint)(cb + 20));
-                V128.StoreUnsafe(V128.Max(acc6, V128.Create(0f)), ref output, (nuint)(cb + 24));
-                V128.StoreUnsafe(V128.Max(acc7, V128.Create(0f)), ref output, (nuint)(cb + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc4, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc5, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc6, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc7, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(cb + 28));
             }
         }
         else
         {
             for (int c = 0; c < 128; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer6BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer6BiasOffset + c);
                 for (int i = 0; i < 1600; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer6KernelOffset + i * 128 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer6KernelOffset + i * 128 + c);
                 }
-                Unsafe.Add(ref output, c) = MathF.Max(acc, 0f);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = global::System.MathF.Max(acc, 0f);
             }
         }
     }
 
     /// <summary>dense: Dense(128, ReLU), (1600) -> (128): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer6BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int i = 0; i < 1600; i += 4)
             {
                 int row = Layer6KernelOffset + i * 128;
                 for (int cb = 0; cb < 128; cb += 64)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                    var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                    var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
-                    var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
-                    var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
-                    var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                    var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                    var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
-                    var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                    var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb));
-                    var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 16));
-                    var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 32));
-                    var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 48));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 32));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 48));
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                    var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
+                    var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb));
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 16));
+                    var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 32));
+                    var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 384 + cb + 48));
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref input, s * 1600 + i + 2);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref input, s * 1600 + i + 3);
-                        var m3x16 = V512.Create(m3);
-                        var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                        var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
-                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                        var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
-                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                        var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
-                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i + 2);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i + 3);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                     }
-                    V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                    V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
-                    V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                    V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
-                    V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 16));
-                    V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 32));
-                    V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 48));
-                    V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 256 + cb));
-                    V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 256 + cb + 16));
-                    V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 256 + cb + 32));
-                    V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                    V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 384 + cb));
-                    V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 384 + cb + 16));
-                    V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 384 + cb + 32));
-                    V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 384 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 256 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 256 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 256 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 384 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 384 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 384 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 384 + cb + 48));
                 }
             }
             for (int cb = 0; cb < 128; cb += 128)
             {
-                var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc2 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
-                var acc3 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
-                var acc4 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 64));
-                var acc5 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 80));
-                var acc6 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 96));
-                var acc7 = V512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 112));
+                var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
+                var acc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
+                var acc4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 64));
+                var acc5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 80));
+                var acc6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 96));
+                var acc7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 112));
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                    acc1 = acc1 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
-                    acc2 = acc2 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
-                    acc3 = acc3 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
-                    acc4 = acc4 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 64));
-                    acc5 = acc5 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 80));
-                    acc6 = acc6 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 96));
-                    acc7 = acc7 + V512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 112));
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                    acc1 = acc1 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                    acc2 = acc2 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
+                    acc3 = acc3 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
+                    acc4 = acc4 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 64));
+                    acc5 = acc5 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 80));
+                    acc6 = acc6 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 96));
+                    acc7 = acc7 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 112));
                 }
-                V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
-                V512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                V512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
-                V512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
-                V512.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 64));
-                V512.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 80));
-                V512.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 96));
-                V512.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 112));
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < 1600; i += 2)
             {
                 int row = Layer6KernelOffset + i * 128;
                 for (int cb = 0; cb < 128; cb += 32)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 24));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 24));
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
-                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                        var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
-                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                        var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
-                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
-                    V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 24));
                 }
             }
             for (int cb = 0; cb < 128; cb += 64)
             {
-                var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
-                var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
-                var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
-                var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 40));
-                var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
-                var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 56));
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
+                var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
+                var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
+                var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 40));
+                var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
+                var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 56));
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                    acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
-                    acc2 = acc2 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
-                    acc3 = acc3 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
-                    acc4 = acc4 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
-                    acc5 = acc5 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 40));
-                    acc6 = acc6 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
-                    acc7 = acc7 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 56));
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                    acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                    acc2 = acc2 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                    acc3 = acc3 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
+                    acc4 = acc4 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 32));
+                    acc5 = acc5 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 40));
+                    acc6 = acc6 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 48));
+                    acc7 = acc7 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 56));
                 }
-                V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
-                V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
-                V256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                V256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
-                V256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
-                V256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 40));
-                V256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
-                V256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 56));
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int i = 0; i < 1600; i += 2)
             {
                 int row = Layer6KernelOffset + i * 128;
                 for (int cb = 0; cb < 128; cb += 16)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 12));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 4));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 8));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 12));
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 1600 + i);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 1600 + i + 1);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
-                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                        var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12));
-                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i + 1);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 128 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 128 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 128 + cb + 12));
                 }
             }
             for (int cb = 0; cb < 128; cb += 32)
             {
-                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
-                var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 4));
-                var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
-                var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 12));
-                var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 20));
-                var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
-                var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 28));
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 4));
+                var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
+                var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 12));
+                var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 20));
+                var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
+                var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer6BiasOffset + cb + 28));
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
-                    acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4));
-                    acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
-                    acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12));
-                    acc4 = acc4 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
-                    acc5 = acc5 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 20));
-                    acc6 = acc6 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
-                    acc7 = acc7 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 28));
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb));
+                    acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 4));
+                    acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 8));
+                    acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 12));
+                    acc4 = acc4 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 16));
+                    acc5 = acc5 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 20));
+                    acc6 = acc6 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 24));
+                    acc7 = acc7 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 128 + cb + 28));
                 }
-                V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
-                V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 4));
-                V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
-                V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 12));
-                V128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
-                V128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 20));
-                V128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
-                V128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer6BiasOffset + cb));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer6BiasOffset + cb + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer6BiasOffset + cb + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer6BiasOffset + cb + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer6BiasOffset + cb + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer6BiasOffset + cb + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer6BiasOffset + cb + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer6BiasOffset + cb + 28));
             }
         }
         else
@@ -3647,161 +3644,161 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int row = Layer6KernelOffset + i * 128;
                 for (int c = 0; c < 128; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                     for (int s = 0; s < count; s++)
                     {
-                        acc += Unsafe.Add(ref input, s * 1600 + i) * Unsafe.Add(ref outputGradient, s * 128 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 1600 + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + c);
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
             for (int c = 0; c < 128; c++)
             {
-                float acc = Unsafe.Add(ref gradients, Layer6BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer6BiasOffset + c);
                 for (int s = 0; s < count; s++)
                 {
-                    acc += Unsafe.Add(ref outputGradient, s * 128 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + c);
                 }
-                Unsafe.Add(ref gradients, Layer6BiasOffset + c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer6BiasOffset + c) = acc;
             }
         }
     }
 
     /// <summary>dense: Dense(128, ReLU), (1600) -> (128): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer6BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 1536; cb += 128)
                 {
-                    var acc0 = V512.Create(0f);
-                    var acc1 = V512.Create(0f);
-                    var acc2 = V512.Create(0f);
-                    var acc3 = V512.Create(0f);
-                    var acc4 = V512.Create(0f);
-                    var acc5 = V512.Create(0f);
-                    var acc6 = V512.Create(0f);
-                    var acc7 = V512.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int o = 0; o < 128; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var mx16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc3);
-                        acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 64)), acc4);
-                        acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 80)), acc5);
-                        acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 96)), acc6);
-                        acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 112)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + o);
+                        var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 64)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 80)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 96)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 112)), acc7);
                     }
-                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
-                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 16));
-                    V512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 32));
-                    V512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 48));
-                    V512.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 64));
-                    V512.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 80));
-                    V512.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 96));
-                    V512.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 112));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 64));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 80));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 96));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 112));
                 }
                 // channels 1536 to 1599
                 {
-                    var acc0 = V512.Create(0f);
-                    var acc1 = V512.Create(0f);
-                    var acc2 = V512.Create(0f);
-                    var acc3 = V512.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int o = 0; o < 128; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var mx16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1536)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1552)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1568)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1584)), acc3);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + o);
+                        var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1536)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1552)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1568)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + 1584)), acc3);
                     }
-                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + 1536));
-                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + 1552));
-                    V512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + 1568));
-                    V512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + 1584));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + 1536));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + 1552));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + 1568));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + 1584));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 1600; cb += 64)
                 {
-                    var acc0 = V256.Create(0f);
-                    var acc1 = V256.Create(0f);
-                    var acc2 = V256.Create(0f);
-                    var acc3 = V256.Create(0f);
-                    var acc4 = V256.Create(0f);
-                    var acc5 = V256.Create(0f);
-                    var acc6 = V256.Create(0f);
-                    var acc7 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int o = 0; o < 128; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 56)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + o);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 32)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 40)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 48)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 56)), acc7);
                     }
-                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
-                    V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 8));
-                    V256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 16));
-                    V256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 24));
-                    V256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 32));
-                    V256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 40));
-                    V256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 48));
-                    V256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 56));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 56));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 1600; cb += 32)
                 {
-                    var acc0 = V128.Create(0f);
-                    var acc1 = V128.Create(0f);
-                    var acc2 = V128.Create(0f);
-                    var acc3 = V128.Create(0f);
-                    var acc4 = V128.Create(0f);
-                    var acc5 = V128.Create(0f);
-                    var acc6 = V128.Create(0f);
-                    var acc7 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 128; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 128 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 28)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 4)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 8)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 12)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 16)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 20)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 24)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 1600 + cb + 28)), acc7);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
-                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 4));
-                    V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 8));
-                    V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 12));
-                    V128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 16));
-                    V128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 20));
-                    V128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 24));
-                    V128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 1600 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 1600 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 1600 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 1600 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 1600 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 1600 + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 1600 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 1600 + cb + 28));
                 }
             }
         }
@@ -3814,9 +3811,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     float acc = 0f;
                     for (int o = 0; o < 128; o++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, s * 128 + o) * Unsafe.Add(ref transposedKernel, o * 1600 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 128 + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, o * 1600 + c);
                     }
-                    Unsafe.Add(ref inputGradient, s * 1600 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, s * 1600 + c) = acc;
                 }
             }
         }
@@ -3831,165 +3828,165 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             {
                 for (int co = 0; co < 128; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 128 + co) * 1600 + ci) = Unsafe.Add(ref parameters, Layer6KernelOffset + (tap * 1600 + ci) * 128 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 128 + co) * 1600 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer6KernelOffset + (tap * 1600 + ci) * 128 + co);
                 }
             }
         }
     }
 
     /// <summary>dense_1: Dense(10, Softmax), (128) -> (10): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer7Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
-                float acc1 = Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
                 for (int i = 0; i < 128; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                Unsafe.Add(ref output, 8) = acc1;
-                Unsafe.Add(ref output, 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc2;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
-                float acc1 = Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
                 for (int i = 0; i < 128; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                Unsafe.Add(ref output, 8) = acc1;
-                Unsafe.Add(ref output, 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc2;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
-                var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset + 4));
-                float acc2 = Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
-                float acc3 = Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer7BiasOffset + 4));
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 8);
+                float acc3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + 9);
                 for (int i = 0; i < 128; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10 + 4)), acc1);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
-                    acc3 = acc3 + m * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer7KernelOffset + i * 10 + 4)), acc1);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 8);
+                    acc3 = acc3 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + 9);
                 }
-                V128.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V128.StoreUnsafe(acc1, ref output, (nuint)(4));
-                Unsafe.Add(ref output, 8) = acc2;
-                Unsafe.Add(ref output, 9) = acc3;
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref output, (nuint)(4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc3;
             }
         }
         else
         {
             for (int c = 0; c < 10; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer7BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7BiasOffset + c);
                 for (int i = 0; i < 128; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + i * 10 + c);
                 }
-                Unsafe.Add(ref output, c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
             }
         }
     }
 
     /// <summary>dense_1: Dense(10, Softmax), (128) -> (10): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer7BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int i = 0; i < 125; i += 5)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
-                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
-                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 30));
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 30 + 8);
-                    float acc3_2 = Unsafe.Add(ref gradients, row + 30 + 9);
-                    var acc4_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 40));
-                    float acc4_1 = Unsafe.Add(ref gradients, row + 40 + 8);
-                    float acc4_2 = Unsafe.Add(ref gradients, row + 40 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 30));
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8);
+                    float acc3_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 40));
+                    float acc4_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 8);
+                    float acc4_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 128 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref input, s * 128 + i + 2);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref input, s * 128 + i + 3);
-                        var m3x8 = V256.Create(m3);
-                        float m4 = Unsafe.Add(ref input, s * 128 + i + 4);
-                        var m4x8 = V256.Create(m4);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 2);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 3);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 4);
+                        var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
                         acc4_1 = acc4_1 + m4 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                         acc2_2 = acc2_2 + m2 * row2;
                         acc3_2 = acc3_2 + m3 * row2;
                         acc4_2 = acc4_2 + m4 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
-                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
-                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
-                    Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
-                    Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
-                    V256.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 40));
-                    Unsafe.Add(ref gradients, row + 40 + 8) = acc4_1;
-                    Unsafe.Add(ref gradients, row + 40 + 9) = acc4_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 40));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 8) = acc4_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 9) = acc4_2;
                 }
             }
             // i 125 to 127
@@ -3998,177 +3995,177 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
-                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 128 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref input, s * 128 + i + 2);
-                        var m2x8 = V256.Create(m2);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 2);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                         acc2_2 = acc2_2 + m2 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
-                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
-                float acc1 = Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc1;
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc2;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < 128; i += 2)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 128 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
-                float acc1 = Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc1;
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc2;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int i = 0; i < 128; i += 2)
             {
                 int row = Layer7KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_3 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10 + 4));
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_3 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 10 + 4));
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 128 + i);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 128 + i + 1);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i + 1);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
-                        float row3 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_3 = acc0_3 + m0 * row3;
                         acc1_3 = acc1_3 + m1 * row3;
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_2;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_3;
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 10 + 4));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_2;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_3;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_3;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 10 + 4));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_3;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
-                var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset + 4));
-                float acc2 = Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
-                float acc3 = Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer7BiasOffset + 4));
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8);
+                float acc3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc3 = acc3 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc3 = acc3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
-                V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer7BiasOffset + 4));
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc2;
-                Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc3;
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer7BiasOffset));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer7BiasOffset + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 8) = acc2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + 9) = acc3;
             }
         }
         else
@@ -4178,141 +4175,141 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                 int row = Layer7KernelOffset + i * 10;
                 for (int c = 0; c < 10; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                     for (int s = 0; s < count; s++)
                     {
-                        acc += Unsafe.Add(ref input, s * 128 + i) * Unsafe.Add(ref outputGradient, s * 10 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 128 + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + c);
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
             for (int c = 0; c < 10; c++)
             {
-                float acc = Unsafe.Add(ref gradients, Layer7BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + c);
                 for (int s = 0; s < count; s++)
                 {
-                    acc += Unsafe.Add(ref outputGradient, s * 10 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + c);
                 }
-                Unsafe.Add(ref gradients, Layer7BiasOffset + c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer7BiasOffset + c) = acc;
             }
         }
     }
 
     /// <summary>dense_1: Dense(10, Softmax), (128) -> (10): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer7BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 128; cb += 128)
                 {
-                    var acc0 = V512.Create(0f);
-                    var acc1 = V512.Create(0f);
-                    var acc2 = V512.Create(0f);
-                    var acc3 = V512.Create(0f);
-                    var acc4 = V512.Create(0f);
-                    var acc5 = V512.Create(0f);
-                    var acc6 = V512.Create(0f);
-                    var acc7 = V512.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc3);
-                        acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 64)), acc4);
-                        acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 80)), acc5);
-                        acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 96)), acc6);
-                        acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 112)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 64)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 80)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 96)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 112)), acc7);
                     }
-                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
-                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 16));
-                    V512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 32));
-                    V512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 48));
-                    V512.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 64));
-                    V512.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 80));
-                    V512.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 96));
-                    V512.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 112));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 64));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 80));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 96));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 112));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 128; cb += 64)
                 {
-                    var acc0 = V256.Create(0f);
-                    var acc1 = V256.Create(0f);
-                    var acc2 = V256.Create(0f);
-                    var acc3 = V256.Create(0f);
-                    var acc4 = V256.Create(0f);
-                    var acc5 = V256.Create(0f);
-                    var acc6 = V256.Create(0f);
-                    var acc7 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 56)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 32)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 40)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 48)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 56)), acc7);
                     }
-                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
-                    V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 8));
-                    V256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 16));
-                    V256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 24));
-                    V256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 32));
-                    V256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 40));
-                    V256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 48));
-                    V256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 56));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 56));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 128; cb += 32)
                 {
-                    var acc0 = V128.Create(0f);
-                    var acc1 = V128.Create(0f);
-                    var acc2 = V128.Create(0f);
-                    var acc3 = V128.Create(0f);
-                    var acc4 = V128.Create(0f);
-                    var acc5 = V128.Create(0f);
-                    var acc6 = V128.Create(0f);
-                    var acc7 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 28)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 4)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 8)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 12)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 16)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 20)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 24)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 128 + cb + 28)), acc7);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
-                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 4));
-                    V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 8));
-                    V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 12));
-                    V128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 16));
-                    V128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 20));
-                    V128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 24));
-                    V128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 128 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 128 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 128 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 128 + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 128 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 128 + cb + 28));
                 }
             }
         }
@@ -4325,9 +4322,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
                     float acc = 0f;
                     for (int o = 0; o < 10; o++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, s * 10 + o) * Unsafe.Add(ref transposedKernel, o * 128 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, o * 128 + c);
                     }
-                    Unsafe.Add(ref inputGradient, s * 128 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, s * 128 + c) = acc;
                 }
             }
         }
@@ -4342,12 +4339,12 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             {
                 for (int co = 0; co < 10; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 10 + co) * 128 + ci) = Unsafe.Add(ref parameters, Layer7KernelOffset + (tap * 128 + ci) * 10 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 10 + co) * 128 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer7KernelOffset + (tap * 128 + ci) * 10 + co);
                 }
             }
         }
     }
 
     private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
 }

@@ -4,12 +4,9 @@
 // The generated members are documented by NetCompiler.INetwork<TInput>, which the class implements.
 #pragma warning disable CS1591
 
+// For extension methods such as AsSpan. Types are named in full below, so that types of the same name in this
+// namespace cannot take their place.
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using V128 = global::System.Runtime.Intrinsics.Vector128;
-using V256 = global::System.Runtime.Intrinsics.Vector256;
-using V512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Samples;
 
@@ -145,32 +142,32 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     int global::NetCompiler.INetwork<float>.ParameterCount => ParameterCount;
 
     /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
-    public Span<float> Parameters => _parameters;
+    public global::System.Span<float> Parameters => _parameters;
 
     /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
-    public ReadOnlySpan<float> Gradients => _gradients;
+    public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
 
-    public void Forward(ReadOnlySpan<float> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
+        ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
+        new global::System.ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
-    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         _outputCount = 0;
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
-        global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+        global::NetCompiler.BatchParallel.Run<float, float>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count, workers);
     }
 
     /// <summary>
@@ -182,21 +179,21 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         int slots = BatchSize / _workerLoss.Length;
         for (int s = start; s < end; s += slots)
         {
-            int count = Math.Min(slots, end - s);
-            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
+            int count = global::System.Math.Min(slots, end - s);
+            ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new global::System.ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
-    public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         PrepareBackward();
         return RunBatch(inputs, labels, count, withGradient: true);
     }
 
-    public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         return RunBatch(inputs, labels, count, withGradient: false);
@@ -206,12 +203,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
     /// summed in worker order, so a given degree of parallelism gives the same result on every run.
     /// </summary>
-    private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
+    private float RunBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int count, bool withGradient)
     {
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
         _batchCount = count;
         _withGradient = withGradient;
-        global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+        global::NetCompiler.BatchParallel.Run<float, int>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, workers);
         double loss = 0;
         for (int worker = 0; worker < workers; worker++)
         {
@@ -228,13 +225,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
     {
-        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
-        _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+        ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
+        _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
             float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            Array.Clear(gradients);
-            Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+            global::System.Array.Clear(gradients);
+            Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
 
@@ -251,46 +248,46 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>Forgets the recurrent state: the next <see cref="Step"/> starts a new sequence.</summary>
     public void ResetState()
     {
-        Array.Clear(_layer1StreamHidden);
-        Array.Clear(_layer1StreamCell);
-        Array.Clear(_layer2StreamHidden);
-        Array.Clear(_layer2StreamCell);
+        global::System.Array.Clear(_layer1StreamHidden);
+        global::System.Array.Clear(_layer1StreamCell);
+        global::System.Array.Clear(_layer2StreamHidden);
+        global::System.Array.Clear(_layer2StreamCell);
     }
 
     /// <summary>
     /// Advances the recurrent state by one time step and writes the outputs the network would give if the sequence
     /// ended here. Steps share scratch buffers with Forward and Predict, but not state.
     /// </summary>
-    public void Step(ReadOnlySpan<float> input, Span<float> output)
+    public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, StepInputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float current = ref MemoryMarshal.GetReference(input);
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
         // Layer 1: lstm (LSTM), one step
         Layer1StepProjectionForward(ref current, ref parameters, ref _layer1StreamGates[32]);
-        Layer1Recurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer1StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer1StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        Layer1Recurrence(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamGates), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamCell), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
         _layer1StreamHidden.AsSpan(8).CopyTo(_layer1StreamHidden);
         _layer1StreamCell.AsSpan(8).CopyTo(_layer1StreamCell);
-        current = ref MemoryMarshal.GetArrayDataReference(_layer1StreamHidden);
+        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamHidden);
 
         // Layer 2: lstm_1 (LSTM), one step
         Layer2StepProjectionForward(ref current, ref parameters, ref _layer2StreamGates[16]);
-        Layer2Recurrence(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2StreamGates), ref MemoryMarshal.GetArrayDataReference(_layer2StreamCell), ref MemoryMarshal.GetArrayDataReference(_layer2StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        Layer2Recurrence(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamGates), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamCell), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
         _layer2StreamHidden.AsSpan(4).CopyTo(_layer2StreamHidden);
         _layer2StreamCell.AsSpan(4).CopyTo(_layer2StreamCell);
-        current = ref MemoryMarshal.GetArrayDataReference(_layer2StreamHidden);
+        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamHidden);
 
         // Layer 3: dense (Dense), one step
-        Layer3Forward(ref current, ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3Output));
-        current = ref MemoryMarshal.GetArrayDataReference(_layer3Output);
+        Layer3Forward(ref current, ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3Output));
+        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3Output);
 
-        MemoryMarshal.CreateReadOnlySpan(ref current, OutputLength).CopyTo(output);
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref current, OutputLength).CopyTo(output);
     }
 
-    public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+    public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
     {
         float loss = ComputeGradients(inputs, labels);
         // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
@@ -314,7 +311,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         float[] inputs,
         int[] labels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(this, inputs, labels, null, null, options, progress, cancellationToken);
 
@@ -325,7 +322,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         float[]? validationInputs,
         int[]? validationLabels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(
             this, inputs, labels, validationInputs, validationLabels, options, progress, cancellationToken);
@@ -381,12 +378,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
     private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
 
         // Layer 1: lstm (LSTM), (20, 3) -> (20, 8)
         for (int s = 0; s < count; s++)
         {
-            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
             Layer1ProjectionForward(ref input, ref parameters, ref Slot(_layer1Gates, sample, 640));
         }
@@ -406,7 +403,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
         for (int s = 0; s < count; s++)
         {
-            ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
 
             // Layer 3: dense (Dense), (4) -> (2)
@@ -415,109 +412,109 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
-    private double Loss(ReadOnlySpan<int> labels, int start, int count)
+    private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-            new ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
+            new global::System.ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
             labels,
-            _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+            _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
     }
 
     private void PrepareBackward()
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer1TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel));
-        Layer2TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
-        Layer2ProjectionTransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
-        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        Layer1TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel));
+        Layer2TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
+        Layer2ProjectionTransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
+        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
     }
 
     private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
     {
-        ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
         // Layer 3: dense (Dense), gradients flow (2) -> (4)
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 4), ref Slot(_layer3OutputGradient, start, 2), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 4, count * 4).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 4), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 4), count);
 
         // Layer 2: lstm_1 (LSTM), gradients flow (4) -> (20, 8)
-        Layer2BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
+        Layer2BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 80), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 160), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 160, count * 160).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 160), count);
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 160), count);
 
         // Layer 1: lstm (LSTM), gradients flow (20, 8) -> (20, 3)
-        Layer1BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel), ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
+        Layer1BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel), ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
         Layer1BackwardRecurrent(ref Slot(_layer1Output, start, 160), ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
         Layer1ProjectionBackwardKernel(ref inputs, ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
     }
 
     /// <summary>lstm: Dense(32, Linear), (20, 3) -> (20, 32): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1ProjectionForward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int p = 0; p < 18; p += 6)
             {
                 for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc4_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc5_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc5_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
                     for (int j = 0; j < 3; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 3 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref input, p * 3 + 6 + j);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref input, p * 3 + 9 + j);
-                        var m3x16 = V512.Create(m3);
-                        float m4 = Unsafe.Add(ref input, p * 3 + 12 + j);
-                        var m4x16 = V512.Create(m4);
-                        float m5 = Unsafe.Add(ref input, p * 3 + 15 + j);
-                        var m5x16 = V512.Create(m5);
-                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
-                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                        acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                        acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 6 + j);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 9 + j);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 12 + j);
+                        var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 15 + j);
+                        var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                        acc5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                     }
-                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
-                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
-                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
-                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
-                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 32 + 64 + cb));
-                    V512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 32 + 64 + cb + 16));
-                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 32 + 96 + cb));
-                    V512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 32 + 96 + cb + 16));
-                    V512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 32 + 128 + cb));
-                    V512.StoreUnsafe(acc4_1, ref output, (nuint)(p * 32 + 128 + cb + 16));
-                    V512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 32 + 160 + cb));
-                    V512.StoreUnsafe(acc5_1, ref output, (nuint)(p * 32 + 160 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 32 + 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 32 + 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 32 + 96 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 32 + 96 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 32 + 128 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref output, (nuint)(p * 32 + 128 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 32 + 160 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref output, (nuint)(p * 32 + 160 + cb + 16));
                 }
             }
             // p 18 to 19
@@ -525,115 +522,115 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 const int p = 18;
                 for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
                     for (int j = 0; j < 3; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 3 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
-                        var m1x16 = V512.Create(m1);
-                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
-                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                     }
-                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
-                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
-                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
-                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 16));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int p = 0; p < 20; p += 2)
             {
                 for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
                     for (int j = 0; j < 3; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 3 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
-                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                        var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
-                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                        var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 24));
-                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 16));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 24));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
-                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
-                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 24));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int p = 0; p < 20; p += 2)
             {
                 for (int cb = 0; cb < 32; cb += 16)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
                     for (int j = 0; j < 3; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 3 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 3 + 3 + j);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
-                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 12));
-                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + 3 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 8));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + j * 32 + cb + 12));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
-                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
-                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 32 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 32 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 32 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 32 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 32 + 32 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 32 + 32 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 32 + 32 + cb + 12));
                 }
             }
         }
@@ -643,12 +640,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             {
                 for (int c = 0; c < 32; c++)
                 {
-                    float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1BiasOffset + c);
                     for (int j = 0; j < 3; j++)
                     {
-                        acc += Unsafe.Add(ref input, p * 3 + j) * Unsafe.Add(ref parameters, Layer1KernelOffset + j * 32 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 3 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + j * 32 + c);
                     }
-                    Unsafe.Add(ref output, p * 32 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, p * 32 + c) = acc;
                 }
             }
         }
@@ -657,40 +654,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>lstm: LSTM(8), (20, 3) -> (20, 8): the recurrence of <paramref name="count"/> samples.</summary>
     private static void Layer1Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
-                Layer1RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer1RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer1RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer1RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer1RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer1RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
         }
         else
@@ -698,12 +695,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int s = 0;
             for (; s + 1 <= count; s += 1)
             {
-                Layer1RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 640), ref Unsafe.Add(ref cell, s * 160), ref Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
+                Layer1RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 160), from, to, keepGates);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -712,84 +709,84 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 7
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
-                var a2i0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g));
-                var a2f0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 8));
-                var a2c0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 16));
-                var a2o0 = V256.LoadUnsafe(ref gates, (nuint)(1280 + g + 24));
-                var a3i0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g));
-                var a3f0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 8));
-                var a3c0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 16));
-                var a3o0 = V256.LoadUnsafe(ref gates, (nuint)(1920 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 8));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 16));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 24));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 8));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 16));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 320 + h - 8 + r);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 480 + h - 8 + r);
-                        var m3x8 = V256.Create(m3);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        a2i0 = V256.MultiplyAddEstimate(m2x8, rowi0, a2i0);
-                        a3i0 = V256.MultiplyAddEstimate(m3x8, rowi0, a3i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        a2f0 = V256.MultiplyAddEstimate(m2x8, rowf0, a2f0);
-                        a3f0 = V256.MultiplyAddEstimate(m3x8, rowf0, a3f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        a2c0 = V256.MultiplyAddEstimate(m2x8, rowc0, a2c0);
-                        a3c0 = V256.MultiplyAddEstimate(m3x8, rowc0, a3c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
-                        a2o0 = V256.MultiplyAddEstimate(m2x8, rowo0, a2o0);
-                        a3o0 = V256.MultiplyAddEstimate(m3x8, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h - 8 + r);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h - 8 + r);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, rowo0, a3o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
-                V256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
-                V256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
-                V256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
-                V256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
-                V256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
-                V256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
-                V256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
-                V256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 1280 + g), ref Unsafe.Add(ref cell, 320 + previous), ref Unsafe.Add(ref cell, 320 + h), ref Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 1920 + g), ref Unsafe.Add(ref cell, 480 + previous), ref Unsafe.Add(ref cell, 480 + h), ref Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -798,39 +795,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 7
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -839,54 +836,54 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 7
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -895,39 +892,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 7
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -936,97 +933,97 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
             }
             // units 4 to 7
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 20));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 28));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 20));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 28));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 160 + h - 8 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(20));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(28));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(20));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(28));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -1035,55 +1032,55 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             // units 0 to 7
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = Unsafe.Add(ref hidden, h - 8 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(16));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(20));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(24));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(28));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(20));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(28));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -1092,34 +1089,34 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 8;
             for (int j = 0; t > 0 && j < 32; j++)
             {
-                float acc = Unsafe.Add(ref gates, g + j);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 8; r++)
                 {
-                    acc += Unsafe.Add(ref hidden, h - 8 + r) * Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
                 }
-                Unsafe.Add(ref gates, g + j) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
     /// <summary>lstm: gate gradients of <paramref name="count"/> samples, through time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        MemoryMarshal.CreateSpan(ref dHidden, count * 8).Clear();
-        MemoryMarshal.CreateSpan(ref dCell, count * 8).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 8).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 8).Clear();
         for (int t = 19; t >= 0; t--)
         {
             for (int s = 0; s < count; s++)
             {
                 int g = (s * 20 + t) * 32;
                 int h = (s * 20 + t) * 8;
-                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 8), 8);
+                global::System.Span<float> dh = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dHidden, s * 8), 8);
                 // Every step's output receives a gradient.
-                global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, h), 8), dh);
-                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 8 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 8), ref Unsafe.Add(ref gateGradient, g), 8, first: t == 0);
+                global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, h), 8), dh);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 8 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 8, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
@@ -1131,186 +1128,186 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     }
 
     /// <summary>lstm: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 6 <= count; s += 6)
             {
                 // channels 0 to 7
                 {
-                    var acc0_0 = V256.Create(0f);
-                    var acc1_0 = V256.Create(0f);
-                    var acc2_0 = V256.Create(0f);
-                    var acc3_0 = V256.Create(0f);
-                    var acc4_0 = V256.Create(0f);
-                    var acc5_0 = V256.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
-                        var m3x8 = V256.Create(m3);
-                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
-                        var m4x8 = V256.Create(m4);
-                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
-                        var m5x8 = V256.Create(m5);
-                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                        acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
+                        var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
+                        var m5x8 = global::System.Runtime.Intrinsics.Vector256.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                     }
-                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8));
-                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8));
-                    V256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8));
-                    V256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8));
-                    V256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8));
-                    V256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 // channels 0 to 7
                 {
-                    var acc0 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8)), acc0);
                     }
-                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 6 <= count; s += 6)
             {
                 for (int cb = 0; cb < 8; cb += 8)
                 {
-                    var acc0_0 = V256.Create(0f);
-                    var acc1_0 = V256.Create(0f);
-                    var acc2_0 = V256.Create(0f);
-                    var acc3_0 = V256.Create(0f);
-                    var acc4_0 = V256.Create(0f);
-                    var acc5_0 = V256.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
-                        var m3x8 = V256.Create(m3);
-                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
-                        var m4x8 = V256.Create(m4);
-                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
-                        var m5x8 = V256.Create(m5);
-                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                        acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 4) * 640 + t * 32 + j);
+                        var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 5) * 640 + t * 32 + j);
+                        var m5x8 = global::System.Runtime.Intrinsics.Vector256.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                     }
-                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
-                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
-                    V256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
-                    V256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
-                    V256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8 + cb));
-                    V256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 8 + cb));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 8; cb += 8)
                 {
-                    var acc0 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
                     }
-                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
                 for (int cb = 0; cb < 8; cb += 8)
                 {
-                    var acc0_0 = V128.Create(0f);
-                    var acc0_1 = V128.Create(0f);
-                    var acc1_0 = V128.Create(0f);
-                    var acc1_1 = V128.Create(0f);
-                    var acc2_0 = V128.Create(0f);
-                    var acc2_1 = V128.Create(0f);
-                    var acc3_0 = V128.Create(0f);
-                    var acc3_1 = V128.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
-                        var m1x4 = V128.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
-                        var m2x4 = V128.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
-                        var m3x4 = V128.Create(m3);
-                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                        var row1 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        acc2_1 = V128.MultiplyAddEstimate(m2x4, row1, acc2_1);
-                        acc3_1 = V128.MultiplyAddEstimate(m3x4, row1, acc3_1);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 640 + t * 32 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 640 + t * 32 + j);
+                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 640 + t * 32 + j);
+                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row1, acc3_1);
                     }
-                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
-                    V128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 8 + cb + 4));
-                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
-                    V128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 8 + cb + 4));
-                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
-                    V128.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 8 + cb + 4));
-                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
-                    V128.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 8 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 8 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 8 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 8 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 8 + cb + 4));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 8; cb += 8)
                 {
-                    var acc0 = V128.Create(0f);
-                    var acc1 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 32; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4)), acc1);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 8 + cb + 4)), acc1);
                     }
-                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
-                    V128.StoreUnsafe(acc1, ref target, (nuint)((s) * 8 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref target, (nuint)((s) * 8 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref target, (nuint)((s) * 8 + cb + 4));
                 }
             }
         }
@@ -1324,84 +1321,84 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     float acc = 0f;
                     for (int j = 0; j < 32; j++)
                     {
-                        acc += Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j) * Unsafe.Add(ref transposedRecurrent, j * 8 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 640 + t * 32 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedRecurrent, j * 8 + c);
                     }
-                    Unsafe.Add(ref target, (s) * 8 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref target, (s) * 8 + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm: recurrent kernel gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
         for (int first = 0; first < count; first += 102)
         {
-            int last = Math.Min(count, first + 102);
-            if (V512.IsHardwareAccelerated)
+            int last = global::System.Math.Min(count, first + 102);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 6; r += 6)
                 {
                     int row = Layer1RecurrentOffset + r * 32;
                     for (int cb = 0; cb < 32; cb += 32)
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                        var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
-                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb));
-                        var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb + 16));
-                        var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
-                        var acc4_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
-                        var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb));
-                        var acc5_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb + 16));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 96 + cb + 16));
+                        var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb));
+                        var acc4_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 128 + cb + 16));
+                        var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb));
+                        var acc5_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 160 + cb + 16));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 2);
-                                var m2x16 = V512.Create(m2);
-                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 3);
-                                var m3x16 = V512.Create(m3);
-                                float m4 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 4);
-                                var m4x16 = V512.Create(m4);
-                                float m5 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 5);
-                                var m5x16 = V512.Create(m5);
-                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                                acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
-                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                acc4_1 = V512.MultiplyAddEstimate(m4x16, row1, acc4_1);
-                                acc5_1 = V512.MultiplyAddEstimate(m5x16, row1, acc5_1);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 2);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 3);
+                                var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 4);
+                                var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                                float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 5);
+                                var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                acc4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row1, acc4_1);
+                                acc5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row1, acc5_1);
                             }
                         }
-                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
-                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
-                        V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
-                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96 + cb));
-                        V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + cb + 16));
-                        V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128 + cb));
-                        V512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + cb + 16));
-                        V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160 + cb));
-                        V512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 96 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 96 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 128 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref gradients, (nuint)(row + 128 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 160 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref gradients, (nuint)(row + 160 + cb + 16));
                     }
                 }
                 // r 6 to 7
@@ -1410,126 +1407,126 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int row = Layer1RecurrentOffset + r * 32;
                     for (int cb = 0; cb < 32; cb += 32)
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                                var m1x16 = V512.Create(m1);
-                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
                             }
                         }
-                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 8; r += 2)
                 {
                     int row = Layer1RecurrentOffset + r * 32;
                     for (int cb = 0; cb < 32; cb += 32)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                        var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                        var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                        var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                                var m0x8 = V256.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                                var m1x8 = V256.Create(m1);
-                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
-                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
-                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24));
-                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 16));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 24));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                             }
                         }
-                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                        V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                        V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                        V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
-                        V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 8; r += 2)
                 {
                     int row = Layer1RecurrentOffset + r * 32;
                     for (int cb = 0; cb < 32; cb += 16)
                     {
-                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
-                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
-                                var m0x4 = V128.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
-                                var m1x4 = V128.Create(m1);
-                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
-                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4));
-                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
-                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12));
-                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r);
+                                var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r + 1);
+                                var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 4));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 8));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 32 + cb + 12));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                             }
                         }
-                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
-                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
-                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
                     }
                 }
             }
@@ -1540,15 +1537,15 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int row = Layer1RecurrentOffset + r * 32;
                     for (int c = 0; c < 32; c++)
                     {
-                        float acc = Unsafe.Add(ref gradients, row + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 32 + c);
+                                acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 8 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s * 20 + t) * 32 + c);
                             }
                         }
-                        Unsafe.Add(ref gradients, row + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                     }
                 }
             }
@@ -1562,16 +1559,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int j = 0; j < 32; j++)
             {
-                Unsafe.Add(ref transposed, j * 8 + r) = Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, j * 8 + r) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
             }
         }
     }
 
     /// <summary>lstm: Dense(32, Linear), (20, 3) -> (20, 32): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1ProjectionBackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -1585,56 +1582,56 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb + 16));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
-                                    var m1x16 = V512.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 3);
-                                    var m2x16 = V512.Create(m2);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
-                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 3);
+                                    var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 64 + cb + 16));
                         }
                     }
                 }
                 // channels 0 to 31
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
-                    var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
-                        acc1 = acc1 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
-                    V512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 16));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -1648,44 +1645,44 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 16));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 24));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
-                                    var m0x8 = V256.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
-                                    var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
-                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
-                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
-                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24));
-                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
+                                    var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 24));
                         }
                     }
                     // j 2 to 2
@@ -1695,50 +1692,50 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int cb = 0; cb < 32; cb += 32)
                         {
-                            var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
-                                    var mx8 = V256.Create(m);
-                                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb)), acc0);
-                                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc1);
-                                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16)), acc2);
-                                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24)), acc3);
+                                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb)), acc0);
+                                    acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc1);
+                                    acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 16)), acc2);
+                                    acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 24)), acc3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 24));
                         }
                     }
                 }
                 // channels 0 to 31
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 24));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 8));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + 24));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
-                        acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 8));
-                        acc2 = acc2 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
-                        acc3 = acc3 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 24));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 8));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 16));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + 24));
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + 24));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -1752,44 +1749,44 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int cb = 0; cb < 32; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 4));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 12));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
-                                    var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4));
-                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
-                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12));
-                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 3);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 32 + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 32 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 32 + cb + 12));
                         }
                     }
                     // j 2 to 2
@@ -1799,58 +1796,58 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int cb = 0; cb < 32; cb += 16)
                         {
-                            var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
-                                    var mx4 = V128.Create(m);
-                                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb)), acc0);
-                                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4)), acc1);
-                                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc2);
-                                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12)), acc3);
+                                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3);
+                                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb)), acc0);
+                                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 4)), acc1);
+                                    acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 8)), acc2);
+                                    acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 32 + cb + 12)), acc3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(row + cb + 12));
                         }
                     }
                 }
                 for (int cb = 0; cb < 32; cb += 32)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb));
-                        acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 4));
-                        acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 8));
-                        acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 12));
-                        acc4 = acc4 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 16));
-                        acc5 = acc5 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 20));
-                        acc6 = acc6 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 24));
-                        acc7 = acc7 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 28));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 4));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 8));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 12));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 16));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 20));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 24));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 32 + cb + 28));
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer1BiasOffset + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer1BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer1BiasOffset + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer1BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer1BiasOffset + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer1BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer1BiasOffset + cb + 28));
                 }
             }
         }
@@ -1868,75 +1865,75 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 3 + j;
                         for (int c = 0; c < 32; c++)
                         {
-                            float acc = Unsafe.Add(ref gradients, row + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    acc += Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 32 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 32 + c);
                                 }
                             }
-                            Unsafe.Add(ref gradients, row + c) = acc;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                         }
                     }
                 }
                 for (int c = 0; c < 32; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer1BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c);
                     for (int p = 0; p < 20; p++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 32 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 32 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm_1: Dense(16, Linear), (20, 8) -> (20, 16): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionForward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int p = 0; p < 18; p += 6)
             {
                 for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc4_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc5_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
                     for (int j = 0; j < 8; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 8 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref input, p * 8 + 16 + j);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref input, p * 8 + 24 + j);
-                        var m3x16 = V512.Create(m3);
-                        float m4 = Unsafe.Add(ref input, p * 8 + 32 + j);
-                        var m4x16 = V512.Create(m4);
-                        float m5 = Unsafe.Add(ref input, p * 8 + 40 + j);
-                        var m5x16 = V512.Create(m5);
-                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                        acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                        acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 16 + j);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 24 + j);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 32 + j);
+                        var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 40 + j);
+                        var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
                     }
-                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
-                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
-                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
-                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
-                    V512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 16 + 64 + cb));
-                    V512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 16 + 80 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref output, (nuint)(p * 16 + 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref output, (nuint)(p * 16 + 80 + cb));
                 }
             }
             // p 18 to 19
@@ -1944,110 +1941,110 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 const int p = 18;
                 for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
                     for (int j = 0; j < 8; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 8 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
-                        var m1x16 = V512.Create(m1);
-                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                     }
-                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
-                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int p = 0; p < 20; p += 4)
             {
                 for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc2_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc2_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc3_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc3_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
                     for (int j = 0; j < 8; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 8 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref input, p * 8 + 16 + j);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref input, p * 8 + 24 + j);
-                        var m3x8 = V256.Create(m3);
-                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
-                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                        acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
-                        acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 16 + j);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 24 + j);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                     }
-                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
-                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 8));
-                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
-                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 8));
-                    V256.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
-                    V256.StoreUnsafe(acc2_1, ref output, (nuint)(p * 16 + 32 + cb + 8));
-                    V256.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
-                    V256.StoreUnsafe(acc3_1, ref output, (nuint)(p * 16 + 48 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref output, (nuint)(p * 16 + 32 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref output, (nuint)(p * 16 + 32 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref output, (nuint)(p * 16 + 48 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref output, (nuint)(p * 16 + 48 + cb + 8));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int p = 0; p < 20; p += 2)
             {
                 for (int cb = 0; cb < 16; cb += 16)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
                     for (int j = 0; j < 8; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 8 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 8 + 8 + j);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
-                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 12));
-                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + 8 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 8));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 16 + cb + 12));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
-                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 16 + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 16 + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
-                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 16 + 16 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 16 + 16 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 16 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 16 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 16 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 16 + 16 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 16 + 16 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 16 + 16 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 16 + 16 + cb + 12));
                 }
             }
         }
@@ -2057,12 +2054,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             {
                 for (int c = 0; c < 16; c++)
                 {
-                    float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2BiasOffset + c);
                     for (int j = 0; j < 8; j++)
                     {
-                        acc += Unsafe.Add(ref input, p * 8 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + j * 16 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 8 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + j * 16 + c);
                     }
-                    Unsafe.Add(ref output, p * 16 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, p * 16 + c) = acc;
                 }
             }
         }
@@ -2071,40 +2068,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>lstm_1: LSTM(4), (20, 8) -> (4): the recurrence of <paramref name="count"/> samples.</summary>
     private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
-                Layer2RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
         }
         else
@@ -2112,12 +2109,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int s = 0;
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 320), ref Unsafe.Add(ref cell, s * 80), ref Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
+                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 80), from, to, keepGates);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2126,84 +2123,84 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
-                var a2i0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a2f0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
-                var a2c0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a2o0 = V128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
-                var a3i0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g));
-                var a3f0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 4));
-                var a3c0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 8));
-                var a3o0 = V128.LoadUnsafe(ref gates, (nuint)(960 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 4));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 8));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
-                        var m1x4 = V128.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 160 + h - 4 + r);
-                        var m2x4 = V128.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 240 + h - 4 + r);
-                        var m3x4 = V128.Create(m3);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        a2i0 = V128.MultiplyAddEstimate(m2x4, rowi0, a2i0);
-                        a3i0 = V128.MultiplyAddEstimate(m3x4, rowi0, a3i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        a2f0 = V128.MultiplyAddEstimate(m2x4, rowf0, a2f0);
-                        a3f0 = V128.MultiplyAddEstimate(m3x4, rowf0, a3f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        a2c0 = V128.MultiplyAddEstimate(m2x4, rowc0, a2c0);
-                        a3c0 = V128.MultiplyAddEstimate(m3x4, rowc0, a3c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
-                        a2o0 = V128.MultiplyAddEstimate(m2x4, rowo0, a2o0);
-                        a3o0 = V128.MultiplyAddEstimate(m3x4, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 4 + r);
+                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h - 4 + r);
+                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, rowo0, a3o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
-                V128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
-                V128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
-                V128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
-                V128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
-                V128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
-                V128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
-                V128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
-                V128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 640 + g), ref Unsafe.Add(ref cell, 160 + previous), ref Unsafe.Add(ref cell, 160 + h), ref Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 960 + g), ref Unsafe.Add(ref cell, 240 + previous), ref Unsafe.Add(ref cell, 240 + h), ref Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2212,39 +2209,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2253,54 +2250,54 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2309,39 +2306,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2350,54 +2347,54 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 80 + h - 4 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 320 + g), ref Unsafe.Add(ref cell, 80 + previous), ref Unsafe.Add(ref cell, 80 + h), ref Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2406,39 +2403,39 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = Unsafe.Add(ref hidden, h - 4 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2447,37 +2444,37 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             int h = t * 4;
             for (int j = 0; t > 0 && j < 16; j++)
             {
-                float acc = Unsafe.Add(ref gates, g + j);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 4; r++)
                 {
-                    acc += Unsafe.Add(ref hidden, h - 4 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
                 }
-                Unsafe.Add(ref gates, g + j) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
     /// <summary>lstm_1: gate gradients of <paramref name="count"/> samples, through time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        MemoryMarshal.CreateSpan(ref dHidden, count * 4).Clear();
-        MemoryMarshal.CreateSpan(ref dCell, count * 4).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 4).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 4).Clear();
         for (int t = 19; t >= 0; t--)
         {
             for (int s = 0; s < count; s++)
             {
                 int g = (s * 20 + t) * 16;
                 int h = (s * 20 + t) * 4;
-                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 4), 4);
+                global::System.Span<float> dh = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dHidden, s * 4), 4);
                 // Only the last step is an output.
                 if (t == 19)
                 {
-                    global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, s * 4), 4), dh);
+                    global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 4), 4), dh);
                 }
-                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 4 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 4), ref Unsafe.Add(ref gateGradient, g), 4, first: t == 0);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 4 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 4, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
@@ -2489,180 +2486,180 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     }
 
     /// <summary>lstm_1: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 6 <= count; s += 6)
             {
                 // channels 0 to 3
                 {
-                    var acc0_0 = V128.Create(0f);
-                    var acc1_0 = V128.Create(0f);
-                    var acc2_0 = V128.Create(0f);
-                    var acc3_0 = V128.Create(0f);
-                    var acc4_0 = V128.Create(0f);
-                    var acc5_0 = V128.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
-                        var m1x4 = V128.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
-                        var m2x4 = V128.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
-                        var m3x4 = V128.Create(m3);
-                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
-                        var m4x4 = V128.Create(m4);
-                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
-                        var m5x4 = V128.Create(m5);
-                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                     }
-                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
-                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
-                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
-                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
-                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
-                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 // channels 0 to 3
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 6 <= count; s += 6)
             {
                 // channels 0 to 3
                 {
-                    var acc0_0 = V128.Create(0f);
-                    var acc1_0 = V128.Create(0f);
-                    var acc2_0 = V128.Create(0f);
-                    var acc3_0 = V128.Create(0f);
-                    var acc4_0 = V128.Create(0f);
-                    var acc5_0 = V128.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
-                        var m1x4 = V128.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
-                        var m2x4 = V128.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
-                        var m3x4 = V128.Create(m3);
-                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
-                        var m4x4 = V128.Create(m4);
-                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
-                        var m5x4 = V128.Create(m5);
-                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                     }
-                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
-                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
-                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
-                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
-                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
-                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 // channels 0 to 3
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 6 <= count; s += 6)
             {
                 for (int cb = 0; cb < 4; cb += 4)
                 {
-                    var acc0_0 = V128.Create(0f);
-                    var acc1_0 = V128.Create(0f);
-                    var acc2_0 = V128.Create(0f);
-                    var acc3_0 = V128.Create(0f);
-                    var acc4_0 = V128.Create(0f);
-                    var acc5_0 = V128.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
-                        var m1x4 = V128.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
-                        var m2x4 = V128.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
-                        var m3x4 = V128.Create(m3);
-                        float m4 = Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
-                        var m4x4 = V128.Create(m4);
-                        float m5 = Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
-                        var m5x4 = V128.Create(m5);
-                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 320 + t * 16 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 320 + t * 16 + j);
+                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 320 + t * 16 + j);
+                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 4) * 320 + t * 16 + j);
+                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 5) * 320 + t * 16 + j);
+                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                     }
-                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4 + cb));
-                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4 + cb));
-                    V128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4 + cb));
-                    V128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4 + cb));
-                    V128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4 + cb));
-                    V128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref target, (nuint)((s + 4) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref target, (nuint)((s + 5) * 4 + cb));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 4; cb += 4)
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 16; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 4 + cb)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref target, (nuint)((s) * 4 + cb));
                 }
             }
         }
@@ -2676,153 +2673,153 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     float acc = 0f;
                     for (int j = 0; j < 16; j++)
                     {
-                        acc += Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j) * Unsafe.Add(ref transposedRecurrent, j * 4 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 320 + t * 16 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedRecurrent, j * 4 + c);
                     }
-                    Unsafe.Add(ref target, (s) * 4 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref target, (s) * 4 + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm_1: recurrent kernel gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
         for (int first = 0; first < count; first += 204)
         {
-            int last = Math.Min(count, first + 204);
-            if (V512.IsHardwareAccelerated)
+            int last = global::System.Math.Min(count, first + 204);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 4; r += 4)
                 {
                     int row = Layer2RecurrentOffset + r * 16;
                     for (int cb = 0; cb < 16; cb += 16)
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
-                                var m2x16 = V512.Create(m2);
-                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
-                                var m3x16 = V512.Create(m3);
-                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
+                                var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
                             }
                         }
-                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 4; r += 4)
                 {
                     int row = Layer2RecurrentOffset + r * 16;
                     for (int cb = 0; cb < 16; cb += 16)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                        var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                        var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                        var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
-                        var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                                var m0x8 = V256.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                                var m1x8 = V256.Create(m1);
-                                float m2 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
-                                var m2x8 = V256.Create(m2);
-                                float m3 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
-                                var m3x8 = V256.Create(m3);
-                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                                acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
-                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
-                                acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 2);
+                                var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 3);
+                                var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                                var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row1, acc2_1);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                             }
                         }
-                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
-                        V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                        V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                        V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
-                        V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 4; r += 2)
                 {
                     int row = Layer2RecurrentOffset + r * 16;
                     for (int cb = 0; cb < 16; cb += 16)
                     {
-                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
-                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
-                                var m0x4 = V128.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
-                                var m1x4 = V128.Create(m1);
-                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
-                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 4));
-                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
-                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 12));
-                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r);
+                                var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r + 1);
+                                var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 4));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 8));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 20 + t) * 16 + cb + 12));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                             }
                         }
-                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
-                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
-                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                     }
                 }
             }
@@ -2833,15 +2830,15 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int row = Layer2RecurrentOffset + r * 16;
                     for (int c = 0; c < 16; c++)
                     {
-                        float acc = Unsafe.Add(ref gradients, row + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 20; t++)
                             {
-                                acc += Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r) * Unsafe.Add(ref gateGradient, (s * 20 + t) * 16 + c);
+                                acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 20 + t - 1) * 4 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s * 20 + t) * 16 + c);
                             }
                         }
-                        Unsafe.Add(ref gradients, row + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                     }
                 }
             }
@@ -2855,16 +2852,16 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             for (int j = 0; j < 16; j++)
             {
-                Unsafe.Add(ref transposed, j * 4 + r) = Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, j * 4 + r) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
             }
         }
     }
 
     /// <summary>lstm_1: Dense(16, Linear), (20, 8) -> (20, 16): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionBackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2878,43 +2875,43 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 8 + j;
                         for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
-                            var acc4_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
-                            var acc5_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 80 + cb));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                            var acc4_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 64 + cb));
+                            var acc5_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 80 + cb));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
-                                    var m1x16 = V512.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 8);
-                                    var m2x16 = V512.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 8);
-                                    var m3x16 = V512.Create(m3);
-                                    float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 1 + ow * 1) * 8);
-                                    var m4x16 = V512.Create(m4);
-                                    float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 1 + ow * 1) * 8);
-                                    var m5x16 = V512.Create(m5);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                    acc4_0 = V512.MultiplyAddEstimate(m4x16, row0, acc4_0);
-                                    acc5_0 = V512.MultiplyAddEstimate(m5x16, row0, acc5_0);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 8);
+                                    var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 8);
+                                    var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                    float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 4 + (oh * 1 + ow * 1) * 8);
+                                    var m4x16 = global::System.Runtime.Intrinsics.Vector512.Create(m4);
+                                    float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 5 + (oh * 1 + ow * 1) * 8);
+                                    var m5x16 = global::System.Runtime.Intrinsics.Vector512.Create(m5);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                    acc4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m4x16, row0, acc4_0);
+                                    acc5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m5x16, row0, acc5_0);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
-                            V512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 64 + cb));
-                            V512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 80 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 64 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 80 + cb));
                         }
                     }
                     // j 6 to 7
@@ -2924,38 +2921,38 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 8 + j;
                         for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
-                                    var m1x16 = V512.Create(m1);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
                         }
                     }
                 }
                 // channels 0 to 15
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -2969,64 +2966,64 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 8 + j;
                         for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                            var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
-                            var acc2_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
-                            var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
-                            var acc3_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb));
+                            var acc2_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 32 + cb + 8));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb));
+                            var acc3_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 48 + cb + 8));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
-                                    var m0x8 = V256.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
-                                    var m1x8 = V256.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 8);
-                                    var m2x8 = V256.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 8);
-                                    var m3x8 = V256.Create(m3);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
-                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                                    acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
-                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    acc2_1 = V256.MultiplyAddEstimate(m2x8, row1, acc2_1);
-                                    acc3_1 = V256.MultiplyAddEstimate(m3x8, row1, acc3_1);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
+                                    var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
+                                    var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 8);
+                                    var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 8);
+                                    var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    acc2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row1, acc2_1);
+                                    acc3_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row1, acc3_1);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
-                            V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
-                            V256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
-                            V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
-                            V256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 32 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 32 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 48 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 48 + cb + 8));
                         }
                     }
                 }
                 // channels 0 to 15
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 8));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 8));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
-                        acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 8));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 8));
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + 8));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3040,64 +3037,64 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 8 + j;
                         for (int cb = 0; cb < 16; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 4));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 8));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb + 12));
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
-                                    var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 4));
-                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
-                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 12));
-                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 8);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 4));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 8));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 16 + cb + 12));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 16 + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 16 + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 16 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 16 + cb + 12));
                         }
                     }
                 }
                 // channels 0 to 15
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 12));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 4));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 8));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + 12));
                     for (int p = 0; p < 20; p++)
                     {
-                        acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
-                        acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 4));
-                        acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 8));
-                        acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 12));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 4));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 8));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 16 + 12));
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + 12));
                 }
             }
         }
@@ -3115,36 +3112,36 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         int tap = sampleInput + kh * 8 + j;
                         for (int c = 0; c < 16; c++)
                         {
-                            float acc = Unsafe.Add(ref gradients, row + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                             for (int oh = 0; oh < 20; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    acc += Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 16 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 8) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 16 + c);
                                 }
                             }
-                            Unsafe.Add(ref gradients, row + c) = acc;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                         }
                     }
                 }
                 for (int c = 0; c < 16; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer2BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer2BiasOffset + c);
                     for (int p = 0; p < 20; p++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 16 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 16 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer2BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer2BiasOffset + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm_1: Dense(16, Linear), (20, 8) -> (20, 16): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionBackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3154,40 +3151,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     // channels 0 to 7
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
-                        var acc2_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
-                        var acc3_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
-                        var acc4_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
-                        var acc5_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 40));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 16));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 24));
+                        var acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32));
+                        var acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 40));
                         for (int co = 0; co < 16; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
-                            var m1x8 = V256.Create(m1);
-                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
-                            var m2x8 = V256.Create(m2);
-                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
-                            var m3x8 = V256.Create(m3);
-                            float m4 = Unsafe.Add(ref outputGradient, source + 64 + co);
-                            var m4x8 = V256.Create(m4);
-                            float m5 = Unsafe.Add(ref outputGradient, source + 80 + co);
-                            var m5x8 = V256.Create(m5);
-                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                            acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                            acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                            acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                            float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 64 + co);
+                            var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                            float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 80 + co);
+                            var m5x8 = global::System.Runtime.Intrinsics.Vector256.Create(m5);
+                            var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                            acc5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                         }
-                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
-                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
-                        V256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16));
-                        V256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24));
-                        V256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32));
-                        V256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40));
                     }
                 }
                 // p 18 to 19
@@ -3197,25 +3194,25 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     // channels 0 to 7
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target));
-                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8));
                         for (int co = 0; co < 16; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
-                            var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                            var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
                         }
-                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
-                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3225,40 +3222,40 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     for (int cb = 0; cb < 8; cb += 8)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
-                        var acc2_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
-                        var acc3_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
-                        var acc4_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + cb));
-                        var acc5_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 40 + cb));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
+                        var acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 32 + cb));
+                        var acc5_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 40 + cb));
                         for (int co = 0; co < 16; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
-                            var m1x8 = V256.Create(m1);
-                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
-                            var m2x8 = V256.Create(m2);
-                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
-                            var m3x8 = V256.Create(m3);
-                            float m4 = Unsafe.Add(ref outputGradient, source + 64 + co);
-                            var m4x8 = V256.Create(m4);
-                            float m5 = Unsafe.Add(ref outputGradient, source + 80 + co);
-                            var m5x8 = V256.Create(m5);
-                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                            acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                            acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                            acc5_0 = V256.MultiplyAddEstimate(m5x8, row0, acc5_0);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                            float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 64 + co);
+                            var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                            float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 80 + co);
+                            var m5x8 = global::System.Runtime.Intrinsics.Vector256.Create(m5);
+                            var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                            acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                            acc5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m5x8, row0, acc5_0);
                         }
-                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
-                        V256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
-                        V256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
-                        V256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32 + cb));
-                        V256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref inputGradient, (nuint)(target + 32 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref inputGradient, (nuint)(target + 40 + cb));
                     }
                 }
                 // p 18 to 19
@@ -3268,25 +3265,25 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     for (int cb = 0; cb < 8; cb += 8)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
                         for (int co = 0; co < 16; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
-                            var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                            var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
                         }
-                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3296,43 +3293,43 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     for (int cb = 0; cb < 8; cb += 8)
                     {
-                        var acc0_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc0_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
-                        var acc1_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
-                        var acc1_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb + 4));
-                        var acc2_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
-                        var acc2_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb + 4));
-                        var acc3_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
-                        var acc3_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb + 4));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 8 + cb + 4));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 16 + cb + 4));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 24 + cb + 4));
                         for (int co = 0; co < 16; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x4 = V128.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 16 + co);
-                            var m1x4 = V128.Create(m1);
-                            float m2 = Unsafe.Add(ref outputGradient, source + 32 + co);
-                            var m2x4 = V128.Create(m2);
-                            float m3 = Unsafe.Add(ref outputGradient, source + 48 + co);
-                            var m3x4 = V128.Create(m3);
-                            var row0 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
-                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                            acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                            var row1 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb + 4));
-                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            acc2_1 = V128.MultiplyAddEstimate(m2x4, row1, acc2_1);
-                            acc3_1 = V128.MultiplyAddEstimate(m3x4, row1, acc3_1);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 16 + co);
+                            var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 32 + co);
+                            var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 48 + co);
+                            var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                            var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                            var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 8 + cb + 4));
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row1, acc2_1);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row1, acc3_1);
                         }
-                        V128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
-                        V128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
-                        V128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 8 + cb + 4));
-                        V128.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
-                        V128.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 16 + cb + 4));
-                        V128.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
-                        V128.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 24 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 8 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 8 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 16 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 16 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 24 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 24 + cb + 4));
                     }
                 }
             }
@@ -3347,12 +3344,12 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     int target = s * 160 + p * 8;
                     for (int c = 0; c < 8; c++)
                     {
-                        float acc = Unsafe.Add(ref inputGradient, target + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c);
                         for (int co = 0; co < 16; co++)
                         {
-                            acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, co * 8 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, co * 8 + c);
                         }
-                        Unsafe.Add(ref inputGradient, target + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c) = acc;
                     }
                 }
             }
@@ -3368,245 +3365,245 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             {
                 for (int co = 0; co < 16; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 16 + co) * 8 + ci) = Unsafe.Add(ref parameters, Layer2KernelOffset + (tap * 8 + ci) * 16 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 16 + co) * 8 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + (tap * 8 + ci) * 16 + co);
                 }
             }
         }
     }
 
     /// <summary>dense: Dense(2, Linear), (4) -> (2): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref parameters, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
                 for (int i = 0; i < 4; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
                 }
-                Unsafe.Add(ref output, 0) = acc0;
-                Unsafe.Add(ref output, 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref parameters, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
                 for (int i = 0; i < 4; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
                 }
-                Unsafe.Add(ref output, 0) = acc0;
-                Unsafe.Add(ref output, 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref parameters, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 1);
                 for (int i = 0; i < 4; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + 1);
                 }
-                Unsafe.Add(ref output, 0) = acc0;
-                Unsafe.Add(ref output, 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
             }
         }
         else
         {
             for (int c = 0; c < 2; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + c);
                 for (int i = 0; i < 4; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 2 + c);
                 }
-                Unsafe.Add(ref output, c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
             }
         }
     }
 
     /// <summary>dense: Dense(2, Linear), (4) -> (2): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int i = 0; i < 4; i += 4)
             {
                 int row = Layer3KernelOffset + i * 2;
                 // channels 0 to 1
                 {
-                    float acc0_0 = Unsafe.Add(ref gradients, row);
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                    float acc1_0 = Unsafe.Add(ref gradients, row + 2);
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 2 + 1);
-                    float acc2_0 = Unsafe.Add(ref gradients, row + 4);
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 4 + 1);
-                    float acc3_0 = Unsafe.Add(ref gradients, row + 6);
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 6 + 1);
+                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                    float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1);
+                    float acc2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4);
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1);
+                    float acc3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6);
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 4 + i);
-                        float m1 = Unsafe.Add(ref input, s * 4 + i + 1);
-                        float m2 = Unsafe.Add(ref input, s * 4 + i + 2);
-                        float m3 = Unsafe.Add(ref input, s * 4 + i + 3);
-                        float row0 = Unsafe.Add(ref outputGradient, s * 2);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 3);
+                        float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
                         acc0_0 = acc0_0 + m0 * row0;
                         acc1_0 = acc1_0 + m1 * row0;
                         acc2_0 = acc2_0 + m2 * row0;
                         acc3_0 = acc3_0 + m3 * row0;
-                        float row1 = Unsafe.Add(ref outputGradient, s * 2 + 1);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
                     }
-                    Unsafe.Add(ref gradients, row) = acc0_0;
-                    Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 2) = acc1_0;
-                    Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 4) = acc2_0;
-                    Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 6) = acc3_0;
-                    Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc1_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4) = acc2_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6) = acc3_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
                 }
             }
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref gradients, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 2);
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 2 + 1);
+                    acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                 }
-                Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < 4; i += 4)
             {
                 int row = Layer3KernelOffset + i * 2;
                 // channels 0 to 1
                 {
-                    float acc0_0 = Unsafe.Add(ref gradients, row);
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                    float acc1_0 = Unsafe.Add(ref gradients, row + 2);
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 2 + 1);
-                    float acc2_0 = Unsafe.Add(ref gradients, row + 4);
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 4 + 1);
-                    float acc3_0 = Unsafe.Add(ref gradients, row + 6);
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 6 + 1);
+                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                    float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1);
+                    float acc2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4);
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1);
+                    float acc3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6);
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 4 + i);
-                        float m1 = Unsafe.Add(ref input, s * 4 + i + 1);
-                        float m2 = Unsafe.Add(ref input, s * 4 + i + 2);
-                        float m3 = Unsafe.Add(ref input, s * 4 + i + 3);
-                        float row0 = Unsafe.Add(ref outputGradient, s * 2);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 3);
+                        float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
                         acc0_0 = acc0_0 + m0 * row0;
                         acc1_0 = acc1_0 + m1 * row0;
                         acc2_0 = acc2_0 + m2 * row0;
                         acc3_0 = acc3_0 + m3 * row0;
-                        float row1 = Unsafe.Add(ref outputGradient, s * 2 + 1);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
                     }
-                    Unsafe.Add(ref gradients, row) = acc0_0;
-                    Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 2) = acc1_0;
-                    Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 4) = acc2_0;
-                    Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 6) = acc3_0;
-                    Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc1_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4) = acc2_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6) = acc3_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
                 }
             }
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref gradients, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 2);
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 2 + 1);
+                    acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                 }
-                Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int i = 0; i < 4; i += 4)
             {
                 int row = Layer3KernelOffset + i * 2;
                 // channels 0 to 1
                 {
-                    float acc0_0 = Unsafe.Add(ref gradients, row);
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                    float acc1_0 = Unsafe.Add(ref gradients, row + 2);
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 2 + 1);
-                    float acc2_0 = Unsafe.Add(ref gradients, row + 4);
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 4 + 1);
-                    float acc3_0 = Unsafe.Add(ref gradients, row + 6);
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 6 + 1);
+                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                    float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1);
+                    float acc2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4);
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1);
+                    float acc3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6);
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 4 + i);
-                        float m1 = Unsafe.Add(ref input, s * 4 + i + 1);
-                        float m2 = Unsafe.Add(ref input, s * 4 + i + 2);
-                        float m3 = Unsafe.Add(ref input, s * 4 + i + 3);
-                        float row0 = Unsafe.Add(ref outputGradient, s * 2);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i + 3);
+                        float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
                         acc0_0 = acc0_0 + m0 * row0;
                         acc1_0 = acc1_0 + m1 * row0;
                         acc2_0 = acc2_0 + m2 * row0;
                         acc3_0 = acc3_0 + m3 * row0;
-                        float row1 = Unsafe.Add(ref outputGradient, s * 2 + 1);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
                     }
-                    Unsafe.Add(ref gradients, row) = acc0_0;
-                    Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 2) = acc1_0;
-                    Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 4) = acc2_0;
-                    Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 6) = acc3_0;
-                    Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc1_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2 + 1) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4) = acc2_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 4 + 1) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6) = acc3_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1) = acc3_1;
                 }
             }
             // channels 0 to 1
             {
-                float acc0 = Unsafe.Add(ref gradients, Layer3BiasOffset);
-                float acc1 = Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
+                float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset);
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 2);
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 2 + 1);
+                    acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2);
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + 1);
                 }
-                Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset) = acc0;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 1) = acc1;
             }
         }
         else
@@ -3616,78 +3613,78 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 int row = Layer3KernelOffset + i * 2;
                 for (int c = 0; c < 2; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                     for (int s = 0; s < count; s++)
                     {
-                        acc += Unsafe.Add(ref input, s * 4 + i) * Unsafe.Add(ref outputGradient, s * 2 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 4 + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + c);
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
             for (int c = 0; c < 2; c++)
             {
-                float acc = Unsafe.Add(ref gradients, Layer3BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c);
                 for (int s = 0; s < count; s++)
                 {
-                    acc += Unsafe.Add(ref outputGradient, s * 2 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + c);
                 }
-                Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
             }
         }
     }
 
     /// <summary>dense: Dense(2, Linear), (4) -> (2): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 // channels 0 to 3
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 2; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 2 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 // channels 0 to 3
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 2; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 2 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 // channels 0 to 3
                 {
-                    var acc0 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 2; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 2 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 4)), acc0);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 4));
                 }
             }
         }
@@ -3700,9 +3697,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     float acc = 0f;
                     for (int o = 0; o < 2; o++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, s * 2 + o) * Unsafe.Add(ref transposedKernel, o * 4 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 2 + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, o * 4 + c);
                     }
-                    Unsafe.Add(ref inputGradient, s * 4 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, s * 4 + c) = acc;
                 }
             }
         }
@@ -3717,177 +3714,177 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             {
                 for (int co = 0; co < 2; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 2 + co) * 4 + ci) = Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 4 + ci) * 2 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 2 + co) * 4 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 4 + ci) * 2 + co);
                 }
             }
         }
     }
 
     /// <summary>lstm: Dense(32, Linear), (3) -> (32): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1StepProjectionForward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // channels 0 to 31
             {
-                var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
                 for (int i = 0; i < 3; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32)), acc0);
-                    acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 16)), acc1);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 16)), acc1);
                 }
-                V512.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V512.StoreUnsafe(acc1, ref output, (nuint)(16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref output, (nuint)(16));
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // channels 0 to 31
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
-                var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
-                var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 8));
+                var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 16));
+                var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + 24));
                 for (int i = 0; i < 3; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 8)), acc1);
-                    acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 16)), acc2);
-                    acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 24)), acc3);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 8)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 16)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + 24)), acc3);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V256.StoreUnsafe(acc1, ref output, (nuint)(8));
-                V256.StoreUnsafe(acc2, ref output, (nuint)(16));
-                V256.StoreUnsafe(acc3, ref output, (nuint)(24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref output, (nuint)(8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref output, (nuint)(16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref output, (nuint)(24));
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int cb = 0; cb < 32; cb += 32)
             {
-                var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
-                var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
-                var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
-                var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
-                var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
-                var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 20));
-                var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
-                var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 28));
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 4));
+                var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 8));
+                var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 12));
+                var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 16));
+                var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 20));
+                var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 24));
+                var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset + cb + 28));
                 for (int i = 0; i < 3; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 12)), acc3);
-                    acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 16)), acc4);
-                    acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 20)), acc5);
-                    acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 24)), acc6);
-                    acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 28)), acc7);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 4)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 8)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 12)), acc3);
+                    acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 16)), acc4);
+                    acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 20)), acc5);
+                    acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 24)), acc6);
+                    acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + i * 32 + cb + 28)), acc7);
                 }
-                V128.StoreUnsafe(acc0, ref output, (nuint)(cb));
-                V128.StoreUnsafe(acc1, ref output, (nuint)(cb + 4));
-                V128.StoreUnsafe(acc2, ref output, (nuint)(cb + 8));
-                V128.StoreUnsafe(acc3, ref output, (nuint)(cb + 12));
-                V128.StoreUnsafe(acc4, ref output, (nuint)(cb + 16));
-                V128.StoreUnsafe(acc5, ref output, (nuint)(cb + 20));
-                V128.StoreUnsafe(acc6, ref output, (nuint)(cb + 24));
-                V128.StoreUnsafe(acc7, ref output, (nuint)(cb + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref output, (nuint)(cb));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref output, (nuint)(cb + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref output, (nuint)(cb + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref output, (nuint)(cb + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref output, (nuint)(cb + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref output, (nuint)(cb + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref output, (nuint)(cb + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref output, (nuint)(cb + 28));
             }
         }
         else
         {
             for (int c = 0; c < 32; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1BiasOffset + c);
                 for (int i = 0; i < 3; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer1KernelOffset + i * 32 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + i * 32 + c);
                 }
-                Unsafe.Add(ref output, c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
             }
         }
     }
 
     /// <summary>lstm_1: Dense(16, Linear), (8) -> (16): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2StepProjectionForward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // channels 0 to 15
             {
-                var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
+                var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
                 for (int i = 0; i < 8; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx16 = V512.Create(m);
-                    acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
                 }
-                V512.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref output, (nuint)(0));
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // channels 0 to 15
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
-                var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
                 for (int i = 0; i < 8; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
-                    acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 8)), acc1);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 8)), acc1);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V256.StoreUnsafe(acc1, ref output, (nuint)(8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref output, (nuint)(8));
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             // channels 0 to 15
             {
-                var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
-                var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 4));
-                var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
-                var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 12));
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 4));
+                var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 8));
+                var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + 12));
                 for (int i = 0; i < 8; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 4)), acc1);
-                    acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 8)), acc2);
-                    acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 12)), acc3);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 4)), acc1);
+                    acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 8)), acc2);
+                    acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + i * 16 + 12)), acc3);
                 }
-                V128.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V128.StoreUnsafe(acc1, ref output, (nuint)(4));
-                V128.StoreUnsafe(acc2, ref output, (nuint)(8));
-                V128.StoreUnsafe(acc3, ref output, (nuint)(12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref output, (nuint)(4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref output, (nuint)(8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref output, (nuint)(12));
             }
         }
         else
         {
             for (int c = 0; c < 16; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2BiasOffset + c);
                 for (int i = 0; i < 8; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer2KernelOffset + i * 16 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + i * 16 + c);
                 }
-                Unsafe.Add(ref output, c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
             }
         }
     }
 
     private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
 }

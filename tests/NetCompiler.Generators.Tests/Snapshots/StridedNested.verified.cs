@@ -4,12 +4,9 @@
 // The generated members are documented by NetCompiler.INetwork<TInput>, which the class implements.
 #pragma warning disable CS1591
 
+// For extension methods such as AsSpan. Types are named in full below, so that types of the same name in this
+// namespace cannot take their place.
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using V128 = global::System.Runtime.Intrinsics.Vector128;
-using V256 = global::System.Runtime.Intrinsics.Vector256;
-using V512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Samples.Nested;
 
@@ -116,32 +113,32 @@ partial class Zoo
         int global::NetCompiler.INetwork<float>.ParameterCount => ParameterCount;
 
         /// <summary>Every trainable parameter, layer by layer, each tensor in Keras' layout.</summary>
-        public Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters;
 
         /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
-        public ReadOnlySpan<float> Gradients => _gradients;
+        public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
         /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-        public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer4Output, 0, _outputCount * OutputLength);
+        public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer4Output, 0, _outputCount * OutputLength);
 
         /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
         public long Iterations => _step;
 
-        public void Forward(ReadOnlySpan<float> input, Span<float> output)
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
             global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
             _outputCount = 0;
-            ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
-            new ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(output);
+            ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
+            new global::System.ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(output);
         }
 
-        public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs)
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
             _outputCount = 0;
             int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
-            global::NetCompiler.BatchParallel.Run<float, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+            global::NetCompiler.BatchParallel.Run<float, float>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count, workers);
         }
 
         /// <summary>
@@ -153,21 +150,21 @@ partial class Zoo
             const int slots = 1;
             for (int s = start; s < end; s += slots)
             {
-                int count = Math.Min(slots, end - s);
-                ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-                new ReadOnlySpan<float>(_layer4Output, worker * slots * OutputLength, count * OutputLength)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
+                int count = global::System.Math.Min(slots, end - s);
+                ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+                new global::System.ReadOnlySpan<float>(_layer4Output, worker * slots * OutputLength, count * OutputLength)
+                    .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
             }
         }
 
-        public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
             PrepareBackward();
             return RunBatch(inputs, labels, count, withGradient: true);
         }
 
-        public float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float ComputeLoss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
             return RunBatch(inputs, labels, count, withGradient: false);
@@ -177,12 +174,12 @@ partial class Zoo
         /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
         /// summed in worker order, so a given degree of parallelism gives the same result on every run.
         /// </summary>
-        private float RunBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
+        private float RunBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int count, bool withGradient)
         {
             int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
             _batchCount = count;
             _withGradient = withGradient;
-            global::NetCompiler.BatchParallel.Run<float, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+            global::NetCompiler.BatchParallel.Run<float, int>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, workers);
             double loss = 0;
             for (int worker = 0; worker < workers; worker++)
             {
@@ -199,13 +196,13 @@ partial class Zoo
         /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
         void global::NetCompiler.IBatchWorker<float, int>.RunRange(ref float inputs, ref int labels, int worker, int start, int end)
         {
-            ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
-            _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+            ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
+            _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
             if (_withGradient)
             {
                 float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-                Array.Clear(gradients);
-                Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+                global::System.Array.Clear(gradients);
+                Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
             }
         }
 
@@ -216,7 +213,7 @@ partial class Zoo
             set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
         }
 
-        public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels)
+        public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
             float loss = ComputeGradients(inputs, labels);
             // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
@@ -235,7 +232,7 @@ partial class Zoo
             float[] inputs,
             int[] labels,
             global::NetCompiler.FitOptions? options = null,
-            IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+            global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
             global::NetCompiler.NetworkTrainer.Fit(this, inputs, labels, null, null, options, progress, cancellationToken);
 
@@ -246,7 +243,7 @@ partial class Zoo
             float[]? validationInputs,
             int[]? validationLabels,
             global::NetCompiler.FitOptions? options = null,
-            IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+            global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
             global::NetCompiler.NetworkTrainer.Fit(
                 this, inputs, labels, validationInputs, validationLabels, options, progress, cancellationToken);
@@ -298,11 +295,11 @@ partial class Zoo
 
         private void ForwardSamples(ref float inputs, int first, int count, bool inference)
         {
-            ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
 
             for (int s = 0; s < count; s++)
             {
-                ref float input = ref Unsafe.Add(ref inputs, s * InputLength);
+                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
                 int sample = first + s;
 
                 // Layer 1: conv2d (Conv2D), (8, 8, 3) -> (4, 4, 4)
@@ -321,29 +318,29 @@ partial class Zoo
         }
 
         /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
-        private double Loss(ReadOnlySpan<int> labels, int start, int count)
+        private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
         {
             return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-                new ReadOnlySpan<float>(_layer4Output, start * OutputLength, count * OutputLength),
+                new global::System.ReadOnlySpan<float>(_layer4Output, start * OutputLength, count * OutputLength),
                 labels,
-                _withGradient ? _layer4OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+                _withGradient ? _layer4OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
                 _batchCount);
         }
 
         private void PrepareBackward()
         {
-            ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-            Layer4TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel));
+            ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            Layer4TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel));
         }
 
         private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
         {
-            ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
             // Layer 4: dense (Dense), gradients flow (3) -> (16)
             Layer4BackwardKernel(ref Slot(_layer2Output, start, 16), ref Slot(_layer4OutputGradient, start, 3), ref gradients, count);
             _layer2OutputGradient.AsSpan(start * 16, count * 16).Clear();
-            Layer4BackwardInput(ref Slot(_layer4OutputGradient, start, 3), ref MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel), ref Slot(_layer2OutputGradient, start, 16), count);
+            Layer4BackwardInput(ref Slot(_layer4OutputGradient, start, 3), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel), ref Slot(_layer2OutputGradient, start, 16), count);
 
             // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (2, 2, 4) -> (4, 4, 4)
             _layer1OutputGradient.AsSpan(start * 64, count * 64).Clear();
@@ -355,10 +352,10 @@ partial class Zoo
         }
 
         /// <summary>conv2d: Conv2D(4, 3x3, stride 2, Same, ReLU), (8, 8, 3) -> (4, 4, 4): forward of one sample.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Forward(ref float input, ref float parameters, ref float output)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
@@ -368,38 +365,38 @@ partial class Zoo
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
-                                    var m1x4 = V128.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
-                                    var m2x4 = V128.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
-                                    var m3x4 = V128.Create(m3);
-                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
-                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
-                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
-                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
@@ -409,38 +406,38 @@ partial class Zoo
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
-                                    var m1x4 = V128.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
-                                    var m2x4 = V128.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
-                                    var m3x4 = V128.Create(m3);
-                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
-                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
-                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
-                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 4; oh++)
                 {
@@ -450,33 +447,33 @@ partial class Zoo
                         int outputPixel = (oh * 4 + ow) * 4;
                         // channels 0 to 3
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc2_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
-                            var acc3_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1BiasOffset));
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, inputPixel + kh * 27 + j);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
-                                    var m1x4 = V128.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
-                                    var m2x4 = V128.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
-                                    var m3x4 = V128.Create(m3);
-                                    var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                    acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 27 + j);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 6 + kh * 27 + j);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 12 + kh * 27 + j);
+                                    var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + 18 + kh * 27 + j);
+                                    var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer1KernelOffset + (kh * 9 + j) * 4));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
                                 }
                             }
-                            V128.StoreUnsafe(V128.Max(acc0_0, V128.Create(0f)), ref output, (nuint)(outputPixel));
-                            V128.StoreUnsafe(V128.Max(acc1_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 4));
-                            V128.StoreUnsafe(V128.Max(acc2_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 8));
-                            V128.StoreUnsafe(V128.Max(acc3_0, V128.Create(0f)), ref output, (nuint)(outputPixel + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc1_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc2_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc3_0, global::System.Runtime.Intrinsics.Vector128.Create(0f)), ref output, (nuint)(outputPixel + 12));
                         }
                     }
                 }
@@ -491,15 +488,15 @@ partial class Zoo
                         int outputPixel = (oh * 4 + ow) * 4;
                         for (int c = 0; c < 4; c++)
                         {
-                            float acc = Unsafe.Add(ref parameters, Layer1BiasOffset + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1BiasOffset + c);
                             for (int kh = 0; kh < 3; kh++)
                             {
                                 for (int j = 0; j < 9; j++)
                                 {
-                                    acc += Unsafe.Add(ref input, inputPixel + kh * 27 + j) * Unsafe.Add(ref parameters, Layer1KernelOffset + (kh * 9 + j) * 4 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, inputPixel + kh * 27 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + (kh * 9 + j) * 4 + c);
                                 }
                             }
-                            Unsafe.Add(ref output, outputPixel + c) = MathF.Max(acc, 0f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref output, outputPixel + c) = global::System.MathF.Max(acc, 0f);
                         }
                     }
                 }
@@ -507,10 +504,10 @@ partial class Zoo
         }
 
         /// <summary>conv2d: Conv2D(4, 3x3, stride 2, Same, ReLU), (8, 8, 3) -> (4, 4, 4): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
@@ -524,43 +521,43 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
-                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 12));
+                                var acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                                var acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 20));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
-                                        var m3x4 = V128.Create(m3);
-                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
-                                        var m4x4 = V128.Create(m4);
-                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
-                                        var m5x4 = V128.Create(m5);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
-                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
-                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
-                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
                             }
                         }
                         // j 6 to 8
@@ -570,43 +567,43 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
                             }
                         }
                     }
                     // channels 0 to 3
                     {
-                        var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
                         for (int p = 0; p < 16; p++)
                         {
-                            acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
+                            acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
                         }
-                        V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
@@ -620,43 +617,43 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
-                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12));
-                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16));
-                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 12));
+                                var acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16));
+                                var acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 20));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
-                                        var m3x4 = V128.Create(m3);
-                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
-                                        var m4x4 = V128.Create(m4);
-                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
-                                        var m5x4 = V128.Create(m5);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
-                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
-                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
-                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20));
                             }
                         }
                         // j 6 to 8
@@ -666,43 +663,43 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             // channels 0 to 3
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8));
                             }
                         }
                     }
                     // channels 0 to 3
                     {
-                        var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
                         for (int p = 0; p < 16; p++)
                         {
-                            acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
+                            acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
                         }
-                        V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
@@ -716,43 +713,43 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             for (int cb = 0; cb < 4; cb += 4)
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
-                                var acc3_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 12 + cb));
-                                var acc4_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
-                                var acc5_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 20 + cb));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
+                                var acc3_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 12 + cb));
+                                var acc4_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 16 + cb));
+                                var acc5_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 20 + cb));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
-                                        var m3x4 = V128.Create(m3);
-                                        float m4 = Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
-                                        var m4x4 = V128.Create(m4);
-                                        float m5 = Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
-                                        var m5x4 = V128.Create(m5);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
-                                        acc3_0 = V128.MultiplyAddEstimate(m3x4, row0, acc3_0);
-                                        acc4_0 = V128.MultiplyAddEstimate(m4x4, row0, acc4_0);
-                                        acc5_0 = V128.MultiplyAddEstimate(m5x4, row0, acc5_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 18 + ow * 2) * 3);
+                                        var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
+                                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 4 + (oh * 18 + ow * 2) * 3);
+                                        var m4x4 = global::System.Runtime.Intrinsics.Vector128.Create(m4);
+                                        float m5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 5 + (oh * 18 + ow * 2) * 3);
+                                        var m5x4 = global::System.Runtime.Intrinsics.Vector128.Create(m5);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, row0, acc3_0);
+                                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m4x4, row0, acc4_0);
+                                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m5x4, row0, acc5_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
-                                V128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12 + cb));
-                                V128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16 + cb));
-                                V128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 12 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 16 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref gradients, (nuint)(row + 20 + cb));
                             }
                         }
                         // j 6 to 8
@@ -762,39 +759,39 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             for (int cb = 0; cb < 4; cb += 4)
                             {
-                                var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                                var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
-                                var acc2_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
+                                var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                                var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4 + cb));
+                                var acc2_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 8 + cb));
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        float m0 = Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
-                                        var m0x4 = V128.Create(m0);
-                                        float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
-                                        var m1x4 = V128.Create(m1);
-                                        float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
-                                        var m2x4 = V128.Create(m2);
-                                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
-                                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                        acc2_0 = V128.MultiplyAddEstimate(m2x4, row0, acc2_0);
+                                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3);
+                                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 18 + ow * 2) * 3);
+                                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 18 + ow * 2) * 3);
+                                        var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
+                                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 4 + ow) * 4 + cb));
+                                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m2x4, row0, acc2_0);
                                     }
                                 }
-                                V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                                V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
-                                V128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 4 + cb));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 8 + cb));
                             }
                         }
                     }
                     // channels 0 to 3
                     {
-                        var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer1BiasOffset));
                         for (int p = 0; p < 16; p++)
                         {
-                            acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
+                            acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 4));
                         }
-                        V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer1BiasOffset));
                     }
                 }
             }
@@ -812,26 +809,26 @@ partial class Zoo
                             int tap = sampleInput + kh * 27 + j;
                             for (int c = 0; c < 4; c++)
                             {
-                                float acc = Unsafe.Add(ref gradients, row + c);
+                                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                                 for (int oh = 0; oh < 4; oh++)
                                 {
                                     for (int ow = 0; ow < 4; ow++)
                                     {
-                                        acc += Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 4 + ow) * 4 + c);
+                                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 18 + ow * 2) * 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 4 + ow) * 4 + c);
                                     }
                                 }
-                                Unsafe.Add(ref gradients, row + c) = acc;
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                             }
                         }
                     }
                     for (int c = 0; c < 4; c++)
                     {
-                        float acc = Unsafe.Add(ref gradients, Layer1BiasOffset + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c);
                         for (int p = 0; p < 16; p++)
                         {
-                            acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 4 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 4 + c);
                         }
-                        Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1BiasOffset + c) = acc;
                     }
                 }
             }
@@ -842,92 +839,92 @@ partial class Zoo
         {
             for (int h = 0; h < 8; h++)
             {
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref input, h * 24), 24)
-                    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref padded, (h + 0) * 27 + 0), 24));
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, h * 24), 24)
+                    .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref padded, (h + 0) * 27 + 0), 24));
             }
         }
 
         /// <summary>max_pooling2d: MaxPool2D(2, stride 2, Valid), (4, 4, 4) -> (2, 2, 4).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Forward(ref float input, ref float output)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 2; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                     for (int ow = 0; ow < 2; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                         int target = (oh * 2 + ow) * 4;
                         int first = (h0 * 4 + w0) * 4;
                         // channels 0 to 3
                         {
-                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(first));
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
-                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
+                                    max = global::System.Runtime.Intrinsics.Vector128.Max(max, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
                                 }
                             }
-                            V128.StoreUnsafe(max, ref output, (nuint)(target));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(max, ref output, (nuint)(target));
                         }
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 2; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                     for (int ow = 0; ow < 2; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                         int target = (oh * 2 + ow) * 4;
                         int first = (h0 * 4 + w0) * 4;
                         // channels 0 to 3
                         {
-                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(first));
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
-                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
+                                    max = global::System.Runtime.Intrinsics.Vector128.Max(max, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
                                 }
                             }
-                            V128.StoreUnsafe(max, ref output, (nuint)(target));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(max, ref output, (nuint)(target));
                         }
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int oh = 0; oh < 2; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                     for (int ow = 0; ow < 2; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                         int target = (oh * 2 + ow) * 4;
                         int first = (h0 * 4 + w0) * 4;
                         // channels 0 to 3
                         {
-                            var max = V128.LoadUnsafe(ref input, (nuint)(first));
+                            var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(first));
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
-                                    max = V128.Max(max, V128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
+                                    max = global::System.Runtime.Intrinsics.Vector128.Max(max, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)((h * 4 + x) * 4)));
                                 }
                             }
-                            V128.StoreUnsafe(max, ref output, (nuint)(target));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(max, ref output, (nuint)(target));
                         }
                     }
                 }
@@ -936,25 +933,25 @@ partial class Zoo
             {
                 for (int oh = 0; oh < 2; oh++)
                 {
-                    int h0 = Math.Max(oh * 2 - 0, 0);
-                    int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                    int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                    int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                     for (int ow = 0; ow < 2; ow++)
                     {
-                        int w0 = Math.Max(ow * 2 - 0, 0);
-                        int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                        int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                        int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                         int target = (oh * 2 + ow) * 4;
                         int first = (h0 * 4 + w0) * 4;
                         for (int c = 0; c < 4; c++)
                         {
-                            float max = Unsafe.Add(ref input, first + c);
+                            float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, first + c);
                             for (int h = h0; h < h1; h++)
                             {
                                 for (int x = w0; x < w1; x++)
                                 {
-                                    max = MathF.Max(max, Unsafe.Add(ref input, (h * 4 + x) * 4 + c));
+                                    max = global::System.MathF.Max(max, global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (h * 4 + x) * 4 + c));
                                 }
                             }
-                            Unsafe.Add(ref output, target + c) = max;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref output, target + c) = max;
                         }
                     }
                 }
@@ -962,38 +959,38 @@ partial class Zoo
         }
 
         /// <summary>max_pooling2d: input gradient of <paramref name="count"/> samples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward(ref float input, ref float output, ref float outputGradient, ref float inputGradient, int count)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     int sampleInput = s * 64;
                     for (int oh = 0; oh < 2; oh++)
                     {
-                        int h0 = Math.Max(oh * 2 - 0, 0);
-                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                        int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                         for (int ow = 0; ow < 2; ow++)
                         {
-                            int w0 = Math.Max(ow * 2 - 0, 0);
-                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                            int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                             int source = s * 16 + (oh * 2 + ow) * 4;
                             // channels 0 to 3
                             {
-                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
-                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
-                                var searching = ~V128.Create(0f);
-                                var maxIsNaN = ~V128.Equals(max, max);
+                                var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                                var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector128.Equals(max, max);
                                 for (int h = h0; h < h1; h++)
                                 {
                                     for (int x = w0; x < w1; x++)
                                     {
                                         int at = sampleInput + (h * 4 + x) * 4;
-                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
-                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
-                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
-                                        searching = V128.AndNot(searching, hit);
+                                        var v = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (global::System.Runtime.Intrinsics.Vector128.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector128.Equals(v, v))) & searching;
+                                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = global::System.Runtime.Intrinsics.Vector128.AndNot(searching, hit);
                                     }
                                 }
                             }
@@ -1001,35 +998,35 @@ partial class Zoo
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     int sampleInput = s * 64;
                     for (int oh = 0; oh < 2; oh++)
                     {
-                        int h0 = Math.Max(oh * 2 - 0, 0);
-                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                        int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                         for (int ow = 0; ow < 2; ow++)
                         {
-                            int w0 = Math.Max(ow * 2 - 0, 0);
-                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                            int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                             int source = s * 16 + (oh * 2 + ow) * 4;
                             // channels 0 to 3
                             {
-                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
-                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
-                                var searching = ~V128.Create(0f);
-                                var maxIsNaN = ~V128.Equals(max, max);
+                                var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                                var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector128.Equals(max, max);
                                 for (int h = h0; h < h1; h++)
                                 {
                                     for (int x = w0; x < w1; x++)
                                     {
                                         int at = sampleInput + (h * 4 + x) * 4;
-                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
-                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
-                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
-                                        searching = V128.AndNot(searching, hit);
+                                        var v = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (global::System.Runtime.Intrinsics.Vector128.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector128.Equals(v, v))) & searching;
+                                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = global::System.Runtime.Intrinsics.Vector128.AndNot(searching, hit);
                                     }
                                 }
                             }
@@ -1037,35 +1034,35 @@ partial class Zoo
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     int sampleInput = s * 64;
                     for (int oh = 0; oh < 2; oh++)
                     {
-                        int h0 = Math.Max(oh * 2 - 0, 0);
-                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                        int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                         for (int ow = 0; ow < 2; ow++)
                         {
-                            int w0 = Math.Max(ow * 2 - 0, 0);
-                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                            int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                             int source = s * 16 + (oh * 2 + ow) * 4;
                             // channels 0 to 3
                             {
-                                var max = V128.LoadUnsafe(ref output, (nuint)(source));
-                                var gradient = V128.LoadUnsafe(ref outputGradient, (nuint)(source));
-                                var searching = ~V128.Create(0f);
-                                var maxIsNaN = ~V128.Equals(max, max);
+                                var max = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref output, (nuint)(source));
+                                var gradient = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(source));
+                                var searching = ~global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                                var maxIsNaN = ~global::System.Runtime.Intrinsics.Vector128.Equals(max, max);
                                 for (int h = h0; h < h1; h++)
                                 {
                                     for (int x = w0; x < w1; x++)
                                     {
                                         int at = sampleInput + (h * 4 + x) * 4;
-                                        var v = V128.LoadUnsafe(ref input, (nuint)(at));
-                                        var hit = (V128.Equals(v, max) | (maxIsNaN & ~V128.Equals(v, v))) & searching;
-                                        V128.StoreUnsafe(V128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
-                                        searching = V128.AndNot(searching, hit);
+                                        var v = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref input, (nuint)(at));
+                                        var hit = (global::System.Runtime.Intrinsics.Vector128.Equals(v, max) | (maxIsNaN & ~global::System.Runtime.Intrinsics.Vector128.Equals(v, v))) & searching;
+                                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(at)) + (gradient & hit), ref inputGradient, (nuint)(at));
+                                        searching = global::System.Runtime.Intrinsics.Vector128.AndNot(searching, hit);
                                     }
                                 }
                             }
@@ -1080,26 +1077,26 @@ partial class Zoo
                     int sampleInput = s * 64;
                     for (int oh = 0; oh < 2; oh++)
                     {
-                        int h0 = Math.Max(oh * 2 - 0, 0);
-                        int h1 = Math.Min(oh * 2 - 0 + 2, 4);
+                        int h0 = global::System.Math.Max(oh * 2 - 0, 0);
+                        int h1 = global::System.Math.Min(oh * 2 - 0 + 2, 4);
                         for (int ow = 0; ow < 2; ow++)
                         {
-                            int w0 = Math.Max(ow * 2 - 0, 0);
-                            int w1 = Math.Min(ow * 2 - 0 + 2, 4);
+                            int w0 = global::System.Math.Max(ow * 2 - 0, 0);
+                            int w1 = global::System.Math.Min(ow * 2 - 0 + 2, 4);
                             int source = s * 16 + (oh * 2 + ow) * 4;
                             for (int c = 0; c < 4; c++)
                             {
-                                float max = Unsafe.Add(ref output, source + c);
+                                float max = global::System.Runtime.CompilerServices.Unsafe.Add(ref output, source + c);
                                 bool found = false;
                                 for (int h = h0; h < h1; h++)
                                 {
                                     for (int x = w0; x < w1; x++)
                                     {
                                         int at = sampleInput + (h * 4 + x) * 4;
-                                        float v = Unsafe.Add(ref input, at + c);
+                                        float v = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, at + c);
                                         if (!found && (v == max || (float.IsNaN(v) && float.IsNaN(max))))
                                         {
-                                            Unsafe.Add(ref inputGradient, at + c) += Unsafe.Add(ref outputGradient, source + c);
+                                            global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, at + c) += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + c);
                                             found = true;
                                         }
                                     }
@@ -1112,147 +1109,147 @@ partial class Zoo
         }
 
         /// <summary>dense: Dense(3, Linear), (16) -> (3): forward of one sample.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer4Forward(ref float input, ref float parameters, ref float output)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref parameters, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
                     for (int i = 0; i < 16; i++)
                     {
-                        float m = Unsafe.Add(ref input, i);
-                        acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
-                        acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
-                        acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                        acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
+                        acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
+                        acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
                     }
-                    Unsafe.Add(ref output, 0) = acc0;
-                    Unsafe.Add(ref output, 1) = acc1;
-                    Unsafe.Add(ref output, 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 2) = acc2;
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref parameters, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
                     for (int i = 0; i < 16; i++)
                     {
-                        float m = Unsafe.Add(ref input, i);
-                        acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
-                        acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
-                        acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                        acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
+                        acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
+                        acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
                     }
-                    Unsafe.Add(ref output, 0) = acc0;
-                    Unsafe.Add(ref output, 1) = acc1;
-                    Unsafe.Add(ref output, 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 2) = acc2;
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref parameters, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + 2);
                     for (int i = 0; i < 16; i++)
                     {
-                        float m = Unsafe.Add(ref input, i);
-                        acc0 = acc0 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
-                        acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
-                        acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                        acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3);
+                        acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 1);
+                        acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + 2);
                     }
-                    Unsafe.Add(ref output, 0) = acc0;
-                    Unsafe.Add(ref output, 1) = acc1;
-                    Unsafe.Add(ref output, 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 0) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 2) = acc2;
                 }
             }
             else
             {
                 for (int c = 0; c < 3; c++)
                 {
-                    float acc = Unsafe.Add(ref parameters, Layer4BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4BiasOffset + c);
                     for (int i = 0; i < 16; i++)
                     {
-                        acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + i * 3 + c);
                     }
-                    Unsafe.Add(ref output, c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
                 }
             }
         }
 
         /// <summary>dense: Dense(3, Linear), (16) -> (3): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer4BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int i = 0; i < 15; i += 5)
                 {
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0_0 = Unsafe.Add(ref gradients, row);
-                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
-                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
-                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
-                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
-                        float acc2_0 = Unsafe.Add(ref gradients, row + 6);
-                        float acc2_1 = Unsafe.Add(ref gradients, row + 6 + 1);
-                        float acc2_2 = Unsafe.Add(ref gradients, row + 6 + 2);
-                        float acc3_0 = Unsafe.Add(ref gradients, row + 9);
-                        float acc3_1 = Unsafe.Add(ref gradients, row + 9 + 1);
-                        float acc3_2 = Unsafe.Add(ref gradients, row + 9 + 2);
-                        float acc4_0 = Unsafe.Add(ref gradients, row + 12);
-                        float acc4_1 = Unsafe.Add(ref gradients, row + 12 + 1);
-                        float acc4_2 = Unsafe.Add(ref gradients, row + 12 + 2);
+                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2);
+                        float acc2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6);
+                        float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1);
+                        float acc2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 2);
+                        float acc3_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                        float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9 + 1);
+                        float acc3_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9 + 2);
+                        float acc4_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12);
+                        float acc4_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12 + 1);
+                        float acc4_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12 + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m0 = Unsafe.Add(ref input, s * 16 + i);
-                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
-                            float m2 = Unsafe.Add(ref input, s * 16 + i + 2);
-                            float m3 = Unsafe.Add(ref input, s * 16 + i + 3);
-                            float m4 = Unsafe.Add(ref input, s * 16 + i + 4);
-                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 3);
+                            float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 4);
+                            float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
                             acc0_0 = acc0_0 + m0 * row0;
                             acc1_0 = acc1_0 + m1 * row0;
                             acc2_0 = acc2_0 + m2 * row0;
                             acc3_0 = acc3_0 + m3 * row0;
                             acc4_0 = acc4_0 + m4 * row0;
-                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
                             acc0_1 = acc0_1 + m0 * row1;
                             acc1_1 = acc1_1 + m1 * row1;
                             acc2_1 = acc2_1 + m2 * row1;
                             acc3_1 = acc3_1 + m3 * row1;
                             acc4_1 = acc4_1 + m4 * row1;
-                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                             acc0_2 = acc0_2 + m0 * row2;
                             acc1_2 = acc1_2 + m1 * row2;
                             acc2_2 = acc2_2 + m2 * row2;
                             acc3_2 = acc3_2 + m3 * row2;
                             acc4_2 = acc4_2 + m4 * row2;
                         }
-                        Unsafe.Add(ref gradients, row) = acc0_0;
-                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
-                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
-                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
-                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
-                        Unsafe.Add(ref gradients, row + 6) = acc2_0;
-                        Unsafe.Add(ref gradients, row + 6 + 1) = acc2_1;
-                        Unsafe.Add(ref gradients, row + 6 + 2) = acc2_2;
-                        Unsafe.Add(ref gradients, row + 9) = acc3_0;
-                        Unsafe.Add(ref gradients, row + 9 + 1) = acc3_1;
-                        Unsafe.Add(ref gradients, row + 9 + 2) = acc3_2;
-                        Unsafe.Add(ref gradients, row + 12) = acc4_0;
-                        Unsafe.Add(ref gradients, row + 12 + 1) = acc4_1;
-                        Unsafe.Add(ref gradients, row + 12 + 2) = acc4_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6) = acc2_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 1) = acc2_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 6 + 2) = acc2_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc3_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9 + 1) = acc3_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9 + 2) = acc3_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12) = acc4_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12 + 1) = acc4_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 12 + 2) = acc4_2;
                     }
                 }
                 // i 15 to 15
@@ -1261,137 +1258,137 @@ partial class Zoo
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0 = Unsafe.Add(ref gradients, row);
-                        float acc1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc2 = Unsafe.Add(ref gradients, row + 2);
+                        float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                        float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                        float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m = Unsafe.Add(ref input, s * 16 + i);
-                            acc0 = acc0 + m * Unsafe.Add(ref outputGradient, s * 3);
-                            acc1 = acc1 + m * Unsafe.Add(ref outputGradient, s * 3 + 1);
-                            acc2 = acc2 + m * Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i);
+                            acc0 = acc0 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
+                            acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                         }
-                        Unsafe.Add(ref gradients, row) = acc0;
-                        Unsafe.Add(ref gradients, row + 1) = acc1;
-                        Unsafe.Add(ref gradients, row + 2) = acc2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc2;
                     }
                 }
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref gradients, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
                     for (int s = 0; s < count; s++)
                     {
-                        acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 3);
-                        acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 3 + 1);
-                        acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 3 + 2);
+                        acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
+                        acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
+                        acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                     }
-                    Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int i = 0; i < 16; i += 2)
                 {
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0_0 = Unsafe.Add(ref gradients, row);
-                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
-                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
-                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
-                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
+                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m0 = Unsafe.Add(ref input, s * 16 + i);
-                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
-                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 1);
+                            float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
                             acc0_0 = acc0_0 + m0 * row0;
                             acc1_0 = acc1_0 + m1 * row0;
-                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
                             acc0_1 = acc0_1 + m0 * row1;
                             acc1_1 = acc1_1 + m1 * row1;
-                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                             acc0_2 = acc0_2 + m0 * row2;
                             acc1_2 = acc1_2 + m1 * row2;
                         }
-                        Unsafe.Add(ref gradients, row) = acc0_0;
-                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
-                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
-                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
-                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
                     }
                 }
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref gradients, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
                     for (int s = 0; s < count; s++)
                     {
-                        acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 3);
-                        acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 3 + 1);
-                        acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 3 + 2);
+                        acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
+                        acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
+                        acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                     }
-                    Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int i = 0; i < 16; i += 2)
                 {
                     int row = Layer4KernelOffset + i * 3;
                     // channels 0 to 2
                     {
-                        float acc0_0 = Unsafe.Add(ref gradients, row);
-                        float acc0_1 = Unsafe.Add(ref gradients, row + 1);
-                        float acc0_2 = Unsafe.Add(ref gradients, row + 2);
-                        float acc1_0 = Unsafe.Add(ref gradients, row + 3);
-                        float acc1_1 = Unsafe.Add(ref gradients, row + 3 + 1);
-                        float acc1_2 = Unsafe.Add(ref gradients, row + 3 + 2);
+                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row);
+                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1);
+                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2);
+                        float acc1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3);
+                        float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1);
+                        float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2);
                         for (int s = 0; s < count; s++)
                         {
-                            float m0 = Unsafe.Add(ref input, s * 16 + i);
-                            float m1 = Unsafe.Add(ref input, s * 16 + i + 1);
-                            float row0 = Unsafe.Add(ref outputGradient, s * 3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i + 1);
+                            float row0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
                             acc0_0 = acc0_0 + m0 * row0;
                             acc1_0 = acc1_0 + m1 * row0;
-                            float row1 = Unsafe.Add(ref outputGradient, s * 3 + 1);
+                            float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
                             acc0_1 = acc0_1 + m0 * row1;
                             acc1_1 = acc1_1 + m1 * row1;
-                            float row2 = Unsafe.Add(ref outputGradient, s * 3 + 2);
+                            float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                             acc0_2 = acc0_2 + m0 * row2;
                             acc1_2 = acc1_2 + m1 * row2;
                         }
-                        Unsafe.Add(ref gradients, row) = acc0_0;
-                        Unsafe.Add(ref gradients, row + 1) = acc0_1;
-                        Unsafe.Add(ref gradients, row + 2) = acc0_2;
-                        Unsafe.Add(ref gradients, row + 3) = acc1_0;
-                        Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
-                        Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3) = acc1_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 1) = acc1_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 3 + 2) = acc1_2;
                     }
                 }
                 // channels 0 to 2
                 {
-                    float acc0 = Unsafe.Add(ref gradients, Layer4BiasOffset);
-                    float acc1 = Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
-                    float acc2 = Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
+                    float acc0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset);
+                    float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1);
+                    float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2);
                     for (int s = 0; s < count; s++)
                     {
-                        acc0 = acc0 + Unsafe.Add(ref outputGradient, s * 3);
-                        acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 3 + 1);
-                        acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 3 + 2);
+                        acc0 = acc0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3);
+                        acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 1);
+                        acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + 2);
                     }
-                    Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset) = acc0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 1) = acc1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + 2) = acc2;
                 }
             }
             else
@@ -1401,90 +1398,90 @@ partial class Zoo
                     int row = Layer4KernelOffset + i * 3;
                     for (int c = 0; c < 3; c++)
                     {
-                        float acc = Unsafe.Add(ref gradients, row + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                         for (int s = 0; s < count; s++)
                         {
-                            acc += Unsafe.Add(ref input, s * 16 + i) * Unsafe.Add(ref outputGradient, s * 3 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 16 + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + c);
                         }
-                        Unsafe.Add(ref gradients, row + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                     }
                 }
                 for (int c = 0; c < 3; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer4BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + c);
                     for (int s = 0; s < count; s++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, s * 3 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer4BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer4BiasOffset + c) = acc;
                 }
             }
         }
 
         /// <summary>dense: Dense(3, Linear), (16) -> (3): input gradient of <paramref name="count"/> samples.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer4BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
         {
-            if (V512.IsHardwareAccelerated)
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     // channels 0 to 15
                     {
-                        var acc0 = V512.Create(0f);
+                        var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                         for (int o = 0; o < 3; o++)
                         {
-                            float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var mx16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + o);
+                            var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
                         }
-                        V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     // channels 0 to 15
                     {
-                        var acc0 = V256.Create(0f);
-                        var acc1 = V256.Create(0f);
+                        var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                        var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                         for (int o = 0; o < 3; o++)
                         {
-                            float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc1);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + o);
+                            var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc1);
                         }
-                        V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
-                        V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 8));
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int s = 0; s < count; s++)
                 {
                     // channels 0 to 15
                     {
-                        var acc0 = V128.Create(0f);
-                        var acc1 = V128.Create(0f);
-                        var acc2 = V128.Create(0f);
-                        var acc3 = V128.Create(0f);
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                        var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                         for (int o = 0; o < 3; o++)
                         {
-                            float m = Unsafe.Add(ref outputGradient, s * 3 + o);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 12)), acc3);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + o);
+                            var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 4)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 8)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 16 + 12)), acc3);
                         }
-                        V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
-                        V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 4));
-                        V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 16 + 8));
-                        V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 16 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 16 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 16 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 16 + 12));
                     }
                 }
             }
@@ -1497,9 +1494,9 @@ partial class Zoo
                         float acc = 0f;
                         for (int o = 0; o < 3; o++)
                         {
-                            acc += Unsafe.Add(ref outputGradient, s * 3 + o) * Unsafe.Add(ref transposedKernel, o * 16 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 3 + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, o * 16 + c);
                         }
-                        Unsafe.Add(ref inputGradient, s * 16 + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, s * 16 + c) = acc;
                     }
                 }
             }
@@ -1514,13 +1511,13 @@ partial class Zoo
                 {
                     for (int co = 0; co < 3; co++)
                     {
-                        Unsafe.Add(ref transposed, (tap * 3 + co) * 16 + ci) = Unsafe.Add(ref parameters, Layer4KernelOffset + (tap * 16 + ci) * 3 + co);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 3 + co) * 16 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer4KernelOffset + (tap * 16 + ci) * 3 + co);
                     }
                 }
             }
         }
 
         private static ref float Slot(float[] buffer, int sample, int length) =>
-            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+            ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
     }
 }

@@ -4,12 +4,9 @@
 // The generated members are documented by NetCompiler.INetwork<TInput>, which the class implements.
 #pragma warning disable CS1591
 
+// For extension methods such as AsSpan. Types are named in full below, so that types of the same name in this
+// namespace cannot take their place.
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using V128 = global::System.Runtime.Intrinsics.Vector128;
-using V256 = global::System.Runtime.Intrinsics.Vector256;
-using V512 = global::System.Runtime.Intrinsics.Vector512;
 
 namespace Samples;
 
@@ -145,7 +142,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// the weight layouts prepared for inference as stale, so writes through the span show in the next
     /// Forward or Predict; read it again after such a call before writing more.
     /// </summary>
-    public Span<float> Parameters
+    public global::System.Span<float> Parameters
     {
         get
         {
@@ -155,31 +152,31 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     /// <summary>The gradient of the mean loss from the last ComputeGradients or TrainBatch.</summary>
-    public ReadOnlySpan<float> Gradients => _gradients;
+    public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
 
-    public void Forward(ReadOnlySpan<int> input, Span<float> output)
+    public void Forward(global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
     {
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, InputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         global::NetCompiler.NetworkGuard.CheckTokens(input, InputLength, 10000, nameof(input));
         _outputCount = 0;
-        ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
+        ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
+        new global::System.ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
     }
 
-    public void Predict(ReadOnlySpan<int> inputs, Span<float> outputs)
+    public void Predict(global::System.ReadOnlySpan<int> inputs, global::System.Span<float> outputs)
     {
         int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));
         global::NetCompiler.NetworkGuard.CheckTokens(inputs, InputLength, 10000, nameof(inputs));
         _outputCount = 0;
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
-        global::NetCompiler.BatchParallel.Run<int, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);
+        global::NetCompiler.BatchParallel.Run<int, float>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), count, workers);
     }
 
     /// <summary>
@@ -191,14 +188,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         int slots = BatchSize / _workerLoss.Length;
         for (int s = start; s < end; s += slots)
         {
-            int count = Math.Min(slots, end - s);
-            ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
+            int count = global::System.Math.Min(slots, end - s);
+            ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
+            new global::System.ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+                .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
 
-    public float ComputeGradients(ReadOnlySpan<int> inputs, ReadOnlySpan<int> labels)
+    public float ComputeGradients(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         global::NetCompiler.NetworkGuard.CheckTokens(inputs, InputLength, 10000, nameof(inputs));
@@ -206,7 +203,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         return RunBatch(inputs, labels, count, withGradient: true);
     }
 
-    public float ComputeLoss(ReadOnlySpan<int> inputs, ReadOnlySpan<int> labels)
+    public float ComputeLoss(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<int> labels)
     {
         int count = global::NetCompiler.NetworkGuard.CheckBatch(inputs.Length, labels, InputLength, OutputLength, BatchSize, nameof(inputs), nameof(labels));
         global::NetCompiler.NetworkGuard.CheckTokens(inputs, InputLength, 10000, nameof(inputs));
@@ -217,12 +214,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// Forward (and backward) of a batch split over workers. Each worker's gradients land in its own buffer and are
     /// summed in worker order, so a given degree of parallelism gives the same result on every run.
     /// </summary>
-    private float RunBatch(ReadOnlySpan<int> inputs, ReadOnlySpan<int> labels, int count, bool withGradient)
+    private float RunBatch(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<int> labels, int count, bool withGradient)
     {
         int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);
         _batchCount = count;
         _withGradient = withGradient;
-        global::NetCompiler.BatchParallel.Run<int, int>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(labels), count, workers);
+        global::NetCompiler.BatchParallel.Run<int, int>(this, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, workers);
         double loss = 0;
         for (int worker = 0; worker < workers; worker++)
         {
@@ -239,13 +236,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// <summary>One worker's share of a batch: samples [start, end), into its own loss and gradient buffer.</summary>
     void global::NetCompiler.IBatchWorker<int, int>.RunRange(ref int inputs, ref int labels, int worker, int start, int end)
     {
-        ForwardSamples(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
-        _workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);
+        ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, inference: false);
+        _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
             float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            Array.Clear(gradients);
-            Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
+            global::System.Array.Clear(gradients);
+            Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
 
@@ -256,7 +253,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         set => _degree = global::NetCompiler.NetworkGuard.CheckDegree(value, _workerLoss.Length, nameof(DegreeOfParallelism));
     }
 
-    public float TrainBatch(ReadOnlySpan<int> inputs, ReadOnlySpan<int> labels)
+    public float TrainBatch(global::System.ReadOnlySpan<int> inputs, global::System.ReadOnlySpan<int> labels)
     {
         float loss = ComputeGradients(inputs, labels);
         // A NaN or infinite loss or gradient (bad inputs, or divergence) must not reach the weights: skip the step.
@@ -268,7 +265,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         _step++;
         // Keras' clipnorm (per tensor) and global_clipnorm scale the gradients the step uses; Gradients keeps them raw.
         global::NetCompiler.GradientClipping.ComputeScales(_gradients, s_tensors, 1f, 0f, _clipScales);
-        double correction = Math.Sqrt(1 - Math.Pow(0.999f, _step)) / (1 - Math.Pow(0.9f, _step));
+        double correction = global::System.Math.Sqrt(1 - global::System.Math.Pow(0.999f, _step)) / (1 - global::System.Math.Pow(0.9f, _step));
         float alpha = (float)(0.001f * correction);
         for (int k = 0; k < s_tensors.Length; k++)
         {
@@ -283,7 +280,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         int[] inputs,
         int[] labels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(this, inputs, labels, null, null, options, progress, cancellationToken);
 
@@ -294,7 +291,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         int[]? validationInputs,
         int[]? validationLabels,
         global::NetCompiler.FitOptions? options = null,
-        IProgress<global::NetCompiler.TrainingProgress>? progress = null,
+        global::System.IProgress<global::NetCompiler.TrainingProgress>? progress = null,
         global::System.Threading.CancellationToken cancellationToken = default) =>
         global::NetCompiler.NetworkTrainer.Fit(
             this, inputs, labels, validationInputs, validationLabels, options, progress, cancellationToken);
@@ -350,11 +347,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
     private void ForwardSamples(ref int inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
 
         for (int s = 0; s < count; s++)
         {
-            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref int input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
 
             // Layer 1: embedding (Embedding), (100) token ids -> (100, 64)
@@ -368,7 +365,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         // Layer 2: lstm (LSTM), (100, 64) -> (64)
         for (int s = 0; s < count; s++)
         {
-            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref int input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
             if (inference)
             {
@@ -387,7 +384,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
         for (int s = 0; s < count; s++)
         {
-            ref int input = ref Unsafe.Add(ref inputs, s * InputLength);
+            ref int input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
             int sample = first + s;
 
             // Layer 3: dense (Dense), (64) -> (10)
@@ -397,38 +394,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     /// <summary>The summed loss of samples [start, start + count); gradients are scaled for the whole batch.</summary>
-    private double Loss(ReadOnlySpan<int> labels, int start, int count)
+    private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromProbabilities(
-            new ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
+            new global::System.ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
             labels,
-            _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,
+            _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
     }
 
     private void PrepareBackward()
     {
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer2TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
-        Layer2ProjectionTransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
-        Layer3TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        Layer2TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
+        Layer2ProjectionTransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
+        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
     }
 
     private void Backward(ref int inputs, int start, int count, float[] gradientBuffer)
     {
-        ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
 
         // Layer 3: dense (Dense), gradients flow (10) -> (64)
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 64), ref Slot(_layer3OutputGradient, start, 10), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 64, count * 64).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 10), ref MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 64), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 10), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 64), count);
 
         // Layer 2: lstm (LSTM), gradients flow (64) -> (100, 64)
-        Layer2BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
+        Layer2BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 6400, count * 6400).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 25600), ref MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 6400), count);
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 25600), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 6400), count);
 
         // Layer 1: embedding (Embedding), gradients flow (100, 64) -> (100) token ids
         Layer1Backward(ref inputs, ref Slot(_layer1OutputGradient, start, 6400), ref gradients, count);
@@ -439,8 +436,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     {
         for (int t = 0; t < 100; t++)
         {
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref parameters, Layer1KernelOffset + Unsafe.Add(ref input, t) * 64), 64)
-                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, t * 64), 64));
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + global::System.Runtime.CompilerServices.Unsafe.Add(ref input, t) * 64), 64)
+                .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, t * 64), 64));
         }
     }
 
@@ -450,172 +447,172 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         for (int p = 0; p < count * 100; p++)
         {
             global::NetCompiler.VectorMath.Add(
-                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, p * 64), 64),
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gradients, Layer1KernelOffset + Unsafe.Add(ref inputs, p) * 64), 64));
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, p * 64), 64),
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1KernelOffset + global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, p) * 64), 64));
         }
     }
 
     /// <summary>lstm: Dense(256, Linear), (100, 64) -> (100, 256): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionForward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int p = 0; p < 100; p += 4)
             {
                 for (int cb = 0; cb < 256; cb += 64)
                 {
-                    var acc0_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc0_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc0_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc0_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                    var acc1_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc1_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc1_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                    var acc2_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc2_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc2_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc2_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                    var acc3_0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc3_1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc3_2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc3_3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
                     for (int j = 0; j < 64; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 64 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref input, p * 64 + 128 + j);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref input, p * 64 + 192 + j);
-                        var m3x16 = V512.Create(m3);
-                        var row0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                        var row1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
-                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                        var row2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 32));
-                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                        var row3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 48));
-                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + 128 + j);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + 192 + j);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 32));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 48));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                     }
-                    V512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
-                    V512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 16));
-                    V512.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 32));
-                    V512.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 48));
-                    V512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
-                    V512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 16));
-                    V512.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 32));
-                    V512.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 48));
-                    V512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 256 + 512 + cb));
-                    V512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 256 + 512 + cb + 16));
-                    V512.StoreUnsafe(acc2_2, ref output, (nuint)(p * 256 + 512 + cb + 32));
-                    V512.StoreUnsafe(acc2_3, ref output, (nuint)(p * 256 + 512 + cb + 48));
-                    V512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 256 + 768 + cb));
-                    V512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 256 + 768 + cb + 16));
-                    V512.StoreUnsafe(acc3_2, ref output, (nuint)(p * 256 + 768 + cb + 32));
-                    V512.StoreUnsafe(acc3_3, ref output, (nuint)(p * 256 + 768 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref output, (nuint)(p * 256 + 512 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref output, (nuint)(p * 256 + 512 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref output, (nuint)(p * 256 + 512 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref output, (nuint)(p * 256 + 512 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref output, (nuint)(p * 256 + 768 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref output, (nuint)(p * 256 + 768 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref output, (nuint)(p * 256 + 768 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref output, (nuint)(p * 256 + 768 + cb + 48));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int p = 0; p < 100; p += 2)
             {
                 for (int cb = 0; cb < 256; cb += 32)
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc0_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc0_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc0_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
-                    var acc1_0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc1_2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc1_3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
                     for (int j = 0; j < 64; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 64 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        var row1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
-                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                        var row2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
-                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                        var row3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 24));
-                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 16));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 24));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    V256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
-                    V256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
-                    V256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 24));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int p = 0; p < 100; p += 2)
             {
                 for (int cb = 0; cb < 256; cb += 16)
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc0_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                    var acc0_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc0_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
-                    var acc1_0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                    var acc1_1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                    var acc1_2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc1_3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
                     for (int j = 0; j < 64; j++)
                     {
-                        float m0 = Unsafe.Add(ref input, p * 64 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, p * 64 + 64 + j);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        var row2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
-                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                        var row3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 12));
-                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + 64 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 8));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + j * 256 + cb + 12));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
-                    V128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
-                    V128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref output, (nuint)(p * 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref output, (nuint)(p * 256 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref output, (nuint)(p * 256 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref output, (nuint)(p * 256 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref output, (nuint)(p * 256 + 256 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref output, (nuint)(p * 256 + 256 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref output, (nuint)(p * 256 + 256 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref output, (nuint)(p * 256 + 256 + cb + 12));
                 }
             }
         }
@@ -625,12 +622,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             {
                 for (int c = 0; c < 256; c++)
                 {
-                    float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2BiasOffset + c);
                     for (int j = 0; j < 64; j++)
                     {
-                        acc += Unsafe.Add(ref input, p * 64 + j) * Unsafe.Add(ref parameters, Layer2KernelOffset + j * 256 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, p * 64 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + j * 256 + c);
                     }
-                    Unsafe.Add(ref output, p * 256 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref output, p * 256 + c) = acc;
                 }
             }
         }
@@ -639,40 +636,40 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// <summary>lstm: LSTM(64), (100, 64) -> (64): the recurrence of <paramref name="count"/> samples.</summary>
     private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
-                Layer2RecurrenceV512x4(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV512x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV256x2(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV256x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV128x2(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV128x1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
         }
         else
@@ -680,12 +677,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceScalarx1(ref parameters, ref Unsafe.Add(ref gates, s * 25600), ref Unsafe.Add(ref cell, s * 6400), ref Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -694,297 +691,297 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 15
             {
-                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
-                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g));
-                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 64));
-                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 128));
-                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 192));
-                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g));
-                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 64));
-                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 128));
-                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 64));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 128));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 192));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 64));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 128));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
-                        var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
-                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
-                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
-                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
-                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
-                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
-                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
-                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
-                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
-                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
-                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
-                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
-                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
-                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
-                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
-                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
-                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
             }
             // units 16 to 31
             {
-                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
-                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 16));
-                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 80));
-                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 144));
-                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 208));
-                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 16));
-                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 80));
-                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 144));
-                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 16));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 80));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 144));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 208));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 16));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 80));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 144));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
-                        var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(16));
-                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
-                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
-                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(80));
-                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
-                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
-                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(144));
-                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
-                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
-                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(208));
-                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
-                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
-                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(80));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(144));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(208));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
-                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
-                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
-                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
-                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
-                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
-                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
-                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
-                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
             }
             // units 32 to 47
             {
-                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
-                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 32));
-                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 96));
-                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 160));
-                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 224));
-                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 32));
-                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 96));
-                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 160));
-                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 32));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 96));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 160));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 224));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 32));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 96));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 160));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
-                        var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(32));
-                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
-                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
-                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(96));
-                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
-                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
-                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(160));
-                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
-                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
-                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(224));
-                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
-                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
-                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(96));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(160));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(224));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
-                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
-                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
-                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
-                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
-                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
-                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
-                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
-                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
             }
             // units 48 to 63
             {
-                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = V512.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
-                var a2i0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 48));
-                var a2f0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 112));
-                var a2c0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 176));
-                var a2o0 = V512.LoadUnsafe(ref gates, (nuint)(51200 + g + 240));
-                var a3i0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 48));
-                var a3f0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 112));
-                var a3c0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 176));
-                var a3o0 = V512.LoadUnsafe(ref gates, (nuint)(76800 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 48));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 112));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 176));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 240));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 48));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 112));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 176));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref hidden, 12800 + h - 64 + r);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref hidden, 19200 + h - 64 + r);
-                        var m3x16 = V512.Create(m3);
-                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(48));
-                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        a1i0 = V512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
-                        a2i0 = V512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
-                        a3i0 = V512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
-                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(112));
-                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        a1f0 = V512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
-                        a2f0 = V512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
-                        a3f0 = V512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
-                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(176));
-                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        a1c0 = V512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
-                        a2c0 = V512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
-                        a3c0 = V512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
-                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(240));
-                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        a1o0 = V512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
-                        a2o0 = V512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
-                        a3o0 = V512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowi0, a1i0);
+                        a2i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowi0, a2i0);
+                        a3i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowi0, a3i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(112));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowf0, a1f0);
+                        a2f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowf0, a2f0);
+                        a3f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowf0, a3f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(176));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowc0, a1c0);
+                        a2c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowc0, a2c0);
+                        a3c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowc0, a3c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(240));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, rowo0, a1o0);
+                        a2o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, rowo0, a2o0);
+                        a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                V512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                V512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                V512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                V512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
-                V512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
-                V512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
-                V512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
-                V512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
-                V512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
-                V512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
-                V512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
-                V512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 51200 + g), ref Unsafe.Add(ref cell, 12800 + previous), ref Unsafe.Add(ref cell, 12800 + h), ref Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 76800 + g), ref Unsafe.Add(ref cell, 19200 + previous), ref Unsafe.Add(ref cell, 19200 + h), ref Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -993,87 +990,87 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 63
             {
-                var a0i0 = V512.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = V512.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i2 = V512.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i3 = V512.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = V512.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = V512.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f2 = V512.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f3 = V512.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = V512.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = V512.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c2 = V512.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c3 = V512.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = V512.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = V512.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o2 = V512.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o3 = V512.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x16 = V512.Create(m0);
-                        var rowi0 = V512.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
-                        var rowi1 = V512.LoadUnsafe(ref row, (nuint)(16));
-                        a0i1 = V512.MultiplyAddEstimate(m0x16, rowi1, a0i1);
-                        var rowi2 = V512.LoadUnsafe(ref row, (nuint)(32));
-                        a0i2 = V512.MultiplyAddEstimate(m0x16, rowi2, a0i2);
-                        var rowi3 = V512.LoadUnsafe(ref row, (nuint)(48));
-                        a0i3 = V512.MultiplyAddEstimate(m0x16, rowi3, a0i3);
-                        var rowf0 = V512.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
-                        var rowf1 = V512.LoadUnsafe(ref row, (nuint)(80));
-                        a0f1 = V512.MultiplyAddEstimate(m0x16, rowf1, a0f1);
-                        var rowf2 = V512.LoadUnsafe(ref row, (nuint)(96));
-                        a0f2 = V512.MultiplyAddEstimate(m0x16, rowf2, a0f2);
-                        var rowf3 = V512.LoadUnsafe(ref row, (nuint)(112));
-                        a0f3 = V512.MultiplyAddEstimate(m0x16, rowf3, a0f3);
-                        var rowc0 = V512.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
-                        var rowc1 = V512.LoadUnsafe(ref row, (nuint)(144));
-                        a0c1 = V512.MultiplyAddEstimate(m0x16, rowc1, a0c1);
-                        var rowc2 = V512.LoadUnsafe(ref row, (nuint)(160));
-                        a0c2 = V512.MultiplyAddEstimate(m0x16, rowc2, a0c2);
-                        var rowc3 = V512.LoadUnsafe(ref row, (nuint)(176));
-                        a0c3 = V512.MultiplyAddEstimate(m0x16, rowc3, a0c3);
-                        var rowo0 = V512.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
-                        var rowo1 = V512.LoadUnsafe(ref row, (nuint)(208));
-                        a0o1 = V512.MultiplyAddEstimate(m0x16, rowo1, a0o1);
-                        var rowo2 = V512.LoadUnsafe(ref row, (nuint)(224));
-                        a0o2 = V512.MultiplyAddEstimate(m0x16, rowo2, a0o2);
-                        var rowo3 = V512.LoadUnsafe(ref row, (nuint)(240));
-                        a0o3 = V512.MultiplyAddEstimate(m0x16, rowo3, a0o3);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi1, a0i1);
+                        var rowi2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32));
+                        a0i2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi2, a0i2);
+                        var rowi3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48));
+                        a0i3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi3, a0i3);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(80));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf1, a0f1);
+                        var rowf2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(96));
+                        a0f2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf2, a0f2);
+                        var rowf3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(112));
+                        a0f3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowf3, a0f3);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(144));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc1, a0c1);
+                        var rowc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(160));
+                        a0c2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc2, a0c2);
+                        var rowc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(176));
+                        a0c3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowc3, a0c3);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(208));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo1, a0o1);
+                        var rowo2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(224));
+                        a0o2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo2, a0o2);
+                        var rowo3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(240));
+                        a0o3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo3, a0o3);
                     }
                 }
-                V512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
-                V512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
-                V512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
-                V512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
-                V512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
-                V512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
-                V512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
-                V512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
-                V512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
-                V512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
-                V512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
-                V512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -1082,355 +1079,355 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 7
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
             }
             // units 8 to 15
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(72));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(136));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(200));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(72));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(136));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(200));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
             }
             // units 16 to 23
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(80));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(144));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(208));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(80));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(144));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(208));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
             }
             // units 24 to 31
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(88));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(152));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(216));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(88));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(152));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(216));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
             }
             // units 32 to 39
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(32));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(96));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(160));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(224));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(32));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(96));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(160));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(224));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
             }
             // units 40 to 47
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(40));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(104));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(168));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(232));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(40));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(104));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(168));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(232));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
             }
             // units 48 to 55
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(48));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(112));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(176));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(240));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(48));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(112));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(176));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(240));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
             }
             // units 56 to 63
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a1i0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
-                var a1f0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
-                var a1c0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
-                var a1o0 = V256.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x8 = V256.Create(m1);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(56));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        a1i0 = V256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(120));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        a1f0 = V256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(184));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        a1c0 = V256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(248));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        a1o0 = V256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(56));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(120));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(184));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(248));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                V256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                V256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                V256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                V256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -1439,190 +1436,190 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 15
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(8));
-                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(72));
-                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(136));
-                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(200));
-                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(72));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(136));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(200));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
             }
             // units 16 to 31
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(16));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(24));
-                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(80));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(88));
-                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(144));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(152));
-                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(208));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(216));
-                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(80));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(88));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(144));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(152));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(208));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(216));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
             }
             // units 32 to 47
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(32));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(40));
-                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(96));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(104));
-                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(160));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(168));
-                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(224));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(232));
-                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(32));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(40));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(96));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(104));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(160));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(168));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(224));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(232));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
             }
             // units 48 to 63
             {
-                var a0i0 = V256.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0i1 = V256.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = V256.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0f1 = V256.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = V256.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0c1 = V256.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = V256.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a0o1 = V256.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x8 = V256.Create(m0);
-                        var rowi0 = V256.LoadUnsafe(ref row, (nuint)(48));
-                        a0i0 = V256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
-                        var rowi1 = V256.LoadUnsafe(ref row, (nuint)(56));
-                        a0i1 = V256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
-                        var rowf0 = V256.LoadUnsafe(ref row, (nuint)(112));
-                        a0f0 = V256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
-                        var rowf1 = V256.LoadUnsafe(ref row, (nuint)(120));
-                        a0f1 = V256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
-                        var rowc0 = V256.LoadUnsafe(ref row, (nuint)(176));
-                        a0c0 = V256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
-                        var rowc1 = V256.LoadUnsafe(ref row, (nuint)(184));
-                        a0c1 = V256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
-                        var rowo0 = V256.LoadUnsafe(ref row, (nuint)(240));
-                        a0o0 = V256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
-                        var rowo1 = V256.LoadUnsafe(ref row, (nuint)(248));
-                        a0o1 = V256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(48));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(56));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(112));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(120));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(176));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(184));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(240));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(248));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                V256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                V256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
-                V256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                V256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
-                V256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                V256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
-                V256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                V256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -1631,699 +1628,699 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 3
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
             }
             // units 4 to 7
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 68));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 132));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 196));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 4));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 68));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 132));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 196));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 68));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 132));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 196));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 4));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 68));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 132));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 196));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(68));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(132));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(196));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(68));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(132));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(196));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
             }
             // units 8 to 11
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(72));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(136));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(200));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(72));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(136));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(200));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
             }
             // units 12 to 15
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 76));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 140));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 204));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 12));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 76));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 140));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 204));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 76));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 140));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 204));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 12));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 76));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 140));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 204));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(76));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(140));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(204));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(76));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(140));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(204));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
             }
             // units 16 to 19
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(16));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(80));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(144));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(208));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(80));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(144));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(208));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
             }
             // units 20 to 23
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 84));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 148));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 212));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 20));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 84));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 148));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 212));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 84));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 148));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 212));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 20));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 84));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 148));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 212));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(20));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(84));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(148));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(212));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(20));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(84));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(148));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(212));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
             }
             // units 24 to 27
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(24));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(88));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(152));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(216));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(88));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(152));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(216));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
             }
             // units 28 to 31
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 92));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 156));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 220));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 28));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 92));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 156));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 220));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 92));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 156));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 220));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 28));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 92));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 156));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 220));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(28));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(92));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(156));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(220));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(28));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(92));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(156));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(220));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
             }
             // units 32 to 35
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(32));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(96));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(160));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(224));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(32));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(96));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(160));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(224));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
             }
             // units 36 to 39
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 36));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 100));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 164));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 228));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 36));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 100));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 164));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 228));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 36));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 100));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 164));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 228));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 36));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 100));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 164));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 228));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(36));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(100));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(164));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(228));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(36));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(100));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(164));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(228));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
             }
             // units 40 to 43
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(40));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(104));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(168));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(232));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(40));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(104));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(168));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(232));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
             }
             // units 44 to 47
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 44));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 108));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 172));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 236));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 44));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 108));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 172));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 236));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 44));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 108));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 172));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 236));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 44));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 108));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 172));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 236));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(44));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(108));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(172));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(236));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(44));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(108));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(172));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(236));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
             }
             // units 48 to 51
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(48));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(112));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(176));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(240));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(48));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(112));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(176));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(240));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
             }
             // units 52 to 55
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 52));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 116));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 180));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 244));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 52));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 116));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 180));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 244));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 52));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 116));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 180));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 244));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 52));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 116));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 180));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 244));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(52));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(116));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(180));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(244));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(52));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(116));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(180));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(244));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
             }
             // units 56 to 59
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(56));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(120));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(184));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(248));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(56));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(120));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(184));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(248));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
             }
             // units 60 to 63
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 60));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 124));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 188));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 252));
-                var a1i0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 60));
-                var a1f0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 124));
-                var a1c0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 188));
-                var a1o0 = V128.LoadUnsafe(ref gates, (nuint)(25600 + g + 252));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 60));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 124));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 188));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 252));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 60));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 124));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 188));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 252));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref hidden, 6400 + h - 64 + r);
-                        var m1x4 = V128.Create(m1);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(60));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        a1i0 = V128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(124));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        a1f0 = V128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(188));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        a1c0 = V128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(252));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        a1o0 = V128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(60));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        a1i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowi0, a1i0);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(124));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        a1f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowf0, a1f0);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(188));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        a1c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowc0, a1c0);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(252));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
-                V128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
-                V128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
-                V128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
-                V128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, 25600 + g), ref Unsafe.Add(ref cell, 6400 + previous), ref Unsafe.Add(ref cell, 6400 + h), ref Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2332,370 +2329,370 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             // units 0 to 7
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 68));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 132));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 196));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 68));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 132));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 196));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(0));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(4));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(64));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(68));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(128));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(132));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(192));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(196));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(64));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(68));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(128));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(132));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(192));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(196));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
             }
             // units 8 to 15
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 76));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 140));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 204));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 72));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 76));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 136));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 140));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 204));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(8));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(12));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(72));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(76));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(136));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(140));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(200));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(204));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(72));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(76));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(136));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(140));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(200));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(204));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
             }
             // units 16 to 23
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 84));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 148));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 212));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 80));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 84));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 144));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 148));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 208));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 212));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(16));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(20));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(80));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(84));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(144));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(148));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(208));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(212));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(20));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(80));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(84));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(144));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(148));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(208));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(212));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
             }
             // units 24 to 31
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 92));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 156));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 220));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 88));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 92));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 152));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 156));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 220));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(24));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(28));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(88));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(92));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(152));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(156));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(216));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(220));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(28));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(88));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(92));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(152));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(156));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(216));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(220));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
             }
             // units 32 to 39
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 36));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 100));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 164));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 228));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 32));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 36));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 96));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 100));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 160));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 164));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 224));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 228));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(32));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(36));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(96));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(100));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(160));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(164));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(224));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(228));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(32));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(36));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(96));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(100));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(160));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(164));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(224));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(228));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
             }
             // units 40 to 47
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 44));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 108));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 172));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 236));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 40));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 44));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 104));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 108));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 168));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 172));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 236));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(40));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(44));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(104));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(108));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(168));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(172));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(232));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(236));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(40));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(44));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(104));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(108));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(168));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(172));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(232));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(236));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
             }
             // units 48 to 55
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 52));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 116));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 180));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 244));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 48));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 52));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 112));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 116));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 176));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 180));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 244));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(48));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(52));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(112));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(116));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(176));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(180));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(240));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(244));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(48));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(52));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(112));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(116));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(176));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(180));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(240));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(244));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
             }
             // units 56 to 63
             {
-                var a0i0 = V128.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0i1 = V128.LoadUnsafe(ref gates, (nuint)(g + 60));
-                var a0f0 = V128.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0f1 = V128.LoadUnsafe(ref gates, (nuint)(g + 124));
-                var a0c0 = V128.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0c1 = V128.LoadUnsafe(ref gates, (nuint)(g + 188));
-                var a0o0 = V128.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a0o1 = V128.LoadUnsafe(ref gates, (nuint)(g + 252));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 56));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 60));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 120));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 124));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 184));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 188));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 252));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
-                        ref float row = ref Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = Unsafe.Add(ref hidden, h - 64 + r);
-                        var m0x4 = V128.Create(m0);
-                        var rowi0 = V128.LoadUnsafe(ref row, (nuint)(56));
-                        a0i0 = V128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
-                        var rowi1 = V128.LoadUnsafe(ref row, (nuint)(60));
-                        a0i1 = V128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
-                        var rowf0 = V128.LoadUnsafe(ref row, (nuint)(120));
-                        a0f0 = V128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
-                        var rowf1 = V128.LoadUnsafe(ref row, (nuint)(124));
-                        a0f1 = V128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
-                        var rowc0 = V128.LoadUnsafe(ref row, (nuint)(184));
-                        a0c0 = V128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
-                        var rowc1 = V128.LoadUnsafe(ref row, (nuint)(188));
-                        a0c1 = V128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
-                        var rowo0 = V128.LoadUnsafe(ref row, (nuint)(248));
-                        a0o0 = V128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
-                        var rowo1 = V128.LoadUnsafe(ref row, (nuint)(252));
-                        a0o1 = V128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(56));
+                        a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
+                        var rowi1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(60));
+                        a0i1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi1, a0i1);
+                        var rowf0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(120));
+                        a0f0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf0, a0f0);
+                        var rowf1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(124));
+                        a0f1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowf1, a0f1);
+                        var rowc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(184));
+                        a0c0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc0, a0c0);
+                        var rowc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(188));
+                        a0c1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowc1, a0c1);
+                        var rowo0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(248));
+                        a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
+                        var rowo1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(252));
+                        a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                V128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                V128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
-                V128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                V128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
-                V128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                V128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
-                V128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                V128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
@@ -2704,173 +2701,173 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             for (int j = 0; t > 0 && j < 256; j++)
             {
-                float acc = Unsafe.Add(ref gates, g + j);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 64; r++)
                 {
-                    acc += Unsafe.Add(ref hidden, h - 64 + r) * Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
                 }
-                Unsafe.Add(ref gates, g + j) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, previous), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
     /// <summary>lstm: x·W + b of every step, read from the embedding folded into the projection.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Layer2FoldedProjection(ref int input, ref float gates)
     {
         long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
-        ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float table = ref MemoryMarshal.GetArrayDataReference(_layer2FoldedGates);
+        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float table = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2FoldedGates);
         for (int t = 0; t < 100; t++)
         {
-            int id = Unsafe.Add(ref input, t);
-            ref float row = ref Unsafe.Add(ref table, id * 256);
+            int id = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, t);
+            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, id * 256);
             if (global::System.Threading.Volatile.Read(ref _layer2FoldedVersion[id]) != version)
             {
-                if (V512.IsHardwareAccelerated)
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
                     for (int cb = 0; cb < 256; cb += 128)
                     {
-                        var acc0 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc2 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                        var acc3 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                        var acc4 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 64));
-                        var acc5 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 80));
-                        var acc6 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 96));
-                        var acc7 = V512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 112));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 64));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 80));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 96));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 112));
                         for (int d = 0; d < 64; d++)
                         {
-                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
-                            var mx16 = V512.Create(m);
-                            acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
-                            acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc1);
-                            acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc2);
-                            acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc3);
-                            acc4 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 64)), acc4);
-                            acc5 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 80)), acc5);
-                            acc6 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 96)), acc6);
-                            acc7 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 112)), acc7);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc3);
+                            acc4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 64)), acc4);
+                            acc5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 80)), acc5);
+                            acc6 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 96)), acc6);
+                            acc7 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 112)), acc7);
                         }
-                        V512.StoreUnsafe(acc0, ref row, (nuint)(cb));
-                        V512.StoreUnsafe(acc1, ref row, (nuint)(cb + 16));
-                        V512.StoreUnsafe(acc2, ref row, (nuint)(cb + 32));
-                        V512.StoreUnsafe(acc3, ref row, (nuint)(cb + 48));
-                        V512.StoreUnsafe(acc4, ref row, (nuint)(cb + 64));
-                        V512.StoreUnsafe(acc5, ref row, (nuint)(cb + 80));
-                        V512.StoreUnsafe(acc6, ref row, (nuint)(cb + 96));
-                        V512.StoreUnsafe(acc7, ref row, (nuint)(cb + 112));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref row, (nuint)(cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref row, (nuint)(cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref row, (nuint)(cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4, ref row, (nuint)(cb + 64));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5, ref row, (nuint)(cb + 80));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc6, ref row, (nuint)(cb + 96));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc7, ref row, (nuint)(cb + 112));
                     }
                 }
-                else if (V256.IsHardwareAccelerated)
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
                     for (int cb = 0; cb < 256; cb += 64)
                     {
-                        var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                        var acc2 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc3 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
-                        var acc4 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
-                        var acc5 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 40));
-                        var acc6 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
-                        var acc7 = V256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 56));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 32));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 40));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 48));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 56));
                         for (int d = 0; d < 64; d++)
                         {
-                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
-                            var mx8 = V256.Create(m);
-                            acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
-                            acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc1);
-                            acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc2);
-                            acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc3);
-                            acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc4);
-                            acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 40)), acc5);
-                            acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc6);
-                            acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 56)), acc7);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc3);
+                            acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 32)), acc4);
+                            acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 40)), acc5);
+                            acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 48)), acc6);
+                            acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 56)), acc7);
                         }
-                        V256.StoreUnsafe(acc0, ref row, (nuint)(cb));
-                        V256.StoreUnsafe(acc1, ref row, (nuint)(cb + 8));
-                        V256.StoreUnsafe(acc2, ref row, (nuint)(cb + 16));
-                        V256.StoreUnsafe(acc3, ref row, (nuint)(cb + 24));
-                        V256.StoreUnsafe(acc4, ref row, (nuint)(cb + 32));
-                        V256.StoreUnsafe(acc5, ref row, (nuint)(cb + 40));
-                        V256.StoreUnsafe(acc6, ref row, (nuint)(cb + 48));
-                        V256.StoreUnsafe(acc7, ref row, (nuint)(cb + 56));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref row, (nuint)(cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref row, (nuint)(cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref row, (nuint)(cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref row, (nuint)(cb + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref row, (nuint)(cb + 40));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref row, (nuint)(cb + 48));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref row, (nuint)(cb + 56));
                     }
                 }
-                else if (V128.IsHardwareAccelerated)
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
                     for (int cb = 0; cb < 256; cb += 32)
                     {
-                        var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
-                        var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
-                        var acc2 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
-                        var acc3 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
-                        var acc4 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
-                        var acc5 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 20));
-                        var acc6 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
-                        var acc7 = V128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 28));
+                        var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb));
+                        var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 4));
+                        var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 8));
+                        var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 12));
+                        var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 16));
+                        var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 20));
+                        var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 24));
+                        var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2BiasOffset + cb + 28));
                         for (int d = 0; d < 64; d++)
                         {
-                            float m = Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
-                            var mx4 = V128.Create(m);
-                            acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
-                            acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 4)), acc1);
-                            acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc2);
-                            acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 12)), acc3);
-                            acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc4);
-                            acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 20)), acc5);
-                            acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc6);
-                            acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 28)), acc7);
+                            float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d);
+                            var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                            acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb)), acc0);
+                            acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 4)), acc1);
+                            acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 8)), acc2);
+                            acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 12)), acc3);
+                            acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 16)), acc4);
+                            acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 20)), acc5);
+                            acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 24)), acc6);
+                            acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer2KernelOffset + d * 256 + cb + 28)), acc7);
                         }
-                        V128.StoreUnsafe(acc0, ref row, (nuint)(cb));
-                        V128.StoreUnsafe(acc1, ref row, (nuint)(cb + 4));
-                        V128.StoreUnsafe(acc2, ref row, (nuint)(cb + 8));
-                        V128.StoreUnsafe(acc3, ref row, (nuint)(cb + 12));
-                        V128.StoreUnsafe(acc4, ref row, (nuint)(cb + 16));
-                        V128.StoreUnsafe(acc5, ref row, (nuint)(cb + 20));
-                        V128.StoreUnsafe(acc6, ref row, (nuint)(cb + 24));
-                        V128.StoreUnsafe(acc7, ref row, (nuint)(cb + 28));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref row, (nuint)(cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref row, (nuint)(cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref row, (nuint)(cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref row, (nuint)(cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref row, (nuint)(cb + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref row, (nuint)(cb + 20));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref row, (nuint)(cb + 24));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref row, (nuint)(cb + 28));
                     }
                 }
                 else
                 {
                     for (int c = 0; c < 256; c++)
                     {
-                        float acc = Unsafe.Add(ref parameters, Layer2BiasOffset + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2BiasOffset + c);
                         for (int d = 0; d < 64; d++)
                         {
-                            acc += Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d) * Unsafe.Add(ref parameters, Layer2KernelOffset + d * 256 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + id * 64 + d) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + d * 256 + c);
                         }
-                        Unsafe.Add(ref row, c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref row, c) = acc;
                     }
                 }
                 global::System.Threading.Volatile.Write(ref _layer2FoldedVersion[id], version);
             }
-            MemoryMarshal.CreateReadOnlySpan(ref row, 256).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, t * 256), 256));
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref row, 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, t * 256), 256));
         }
     }
 
     /// <summary>lstm: gate gradients of <paramref name="count"/> samples, through time.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
-        MemoryMarshal.CreateSpan(ref dHidden, count * 64).Clear();
-        MemoryMarshal.CreateSpan(ref dCell, count * 64).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 64).Clear();
+        global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 64).Clear();
         for (int t = 99; t >= 0; t--)
         {
             for (int s = 0; s < count; s++)
             {
                 int g = (s * 100 + t) * 256;
                 int h = (s * 100 + t) * 64;
-                Span<float> dh = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dHidden, s * 64), 64);
+                global::System.Span<float> dh = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dHidden, s * 64), 64);
                 // Only the last step is an output.
                 if (t == 99)
                 {
-                    global::NetCompiler.VectorMath.Add(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, s * 64), 64), dh);
+                    global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 64), 64), dh);
                 }
-                global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), ref Unsafe.Add(ref cell, t > 0 ? h - 64 : h), ref dh[0], ref Unsafe.Add(ref dCell, s * 64), ref Unsafe.Add(ref gateGradient, g), 64, first: t == 0);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 64 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 64, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
@@ -2882,238 +2879,238 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     /// <summary>lstm: dh(t-1) = dz(t)·Uᵀ of <paramref name="count"/> samples, into <paramref name="target"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardHidden(ref float transposedRecurrent, ref float gateGradient, ref float target, int t, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
                 for (int cb = 0; cb < 64; cb += 64)
                 {
-                    var acc0_0 = V512.Create(0f);
-                    var acc0_1 = V512.Create(0f);
-                    var acc0_2 = V512.Create(0f);
-                    var acc0_3 = V512.Create(0f);
-                    var acc1_0 = V512.Create(0f);
-                    var acc1_1 = V512.Create(0f);
-                    var acc1_2 = V512.Create(0f);
-                    var acc1_3 = V512.Create(0f);
-                    var acc2_0 = V512.Create(0f);
-                    var acc2_1 = V512.Create(0f);
-                    var acc2_2 = V512.Create(0f);
-                    var acc2_3 = V512.Create(0f);
-                    var acc3_0 = V512.Create(0f);
-                    var acc3_1 = V512.Create(0f);
-                    var acc3_2 = V512.Create(0f);
-                    var acc3_3 = V512.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3_1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3_2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3_3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var m0x16 = V512.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
-                        var m1x16 = V512.Create(m1);
-                        float m2 = Unsafe.Add(ref gateGradient, (s + 2) * 25600 + t * 256 + j);
-                        var m2x16 = V512.Create(m2);
-                        float m3 = Unsafe.Add(ref gateGradient, (s + 3) * 25600 + t * 256 + j);
-                        var m3x16 = V512.Create(m3);
-                        var row0 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
-                        acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                        acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                        acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                        acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                        var row1 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
-                        acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                        acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                        acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                        acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                        var row2 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32));
-                        acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                        acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                        acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                        acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                        var row3 = V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48));
-                        acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                        acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                        acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                        acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 2) * 25600 + t * 256 + j);
+                        var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 3) * 25600 + t * 256 + j);
+                        var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                        acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                        acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                        acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                        acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                        acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                        acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                     }
-                    V512.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
-                    V512.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 16));
-                    V512.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 32));
-                    V512.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 48));
-                    V512.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
-                    V512.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 16));
-                    V512.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 32));
-                    V512.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 48));
-                    V512.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 64 + cb));
-                    V512.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 64 + cb + 16));
-                    V512.StoreUnsafe(acc2_2, ref target, (nuint)((s + 2) * 64 + cb + 32));
-                    V512.StoreUnsafe(acc2_3, ref target, (nuint)((s + 2) * 64 + cb + 48));
-                    V512.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 64 + cb));
-                    V512.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 64 + cb + 16));
-                    V512.StoreUnsafe(acc3_2, ref target, (nuint)((s + 3) * 64 + cb + 32));
-                    V512.StoreUnsafe(acc3_3, ref target, (nuint)((s + 3) * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref target, (nuint)((s + 2) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref target, (nuint)((s + 2) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref target, (nuint)((s + 2) * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref target, (nuint)((s + 2) * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref target, (nuint)((s + 3) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref target, (nuint)((s + 3) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref target, (nuint)((s + 3) * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref target, (nuint)((s + 3) * 64 + cb + 48));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 64; cb += 64)
                 {
-                    var acc0 = V512.Create(0f);
-                    var acc1 = V512.Create(0f);
-                    var acc2 = V512.Create(0f);
-                    var acc3 = V512.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var mx16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48)), acc3);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 32)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 48)), acc3);
                     }
-                    V512.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
-                    V512.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 16));
-                    V512.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 32));
-                    V512.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 48));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
                 for (int cb = 0; cb < 64; cb += 32)
                 {
-                    var acc0_0 = V256.Create(0f);
-                    var acc0_1 = V256.Create(0f);
-                    var acc0_2 = V256.Create(0f);
-                    var acc0_3 = V256.Create(0f);
-                    var acc1_0 = V256.Create(0f);
-                    var acc1_1 = V256.Create(0f);
-                    var acc1_2 = V256.Create(0f);
-                    var acc1_3 = V256.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        var row1 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
-                        acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                        acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                        var row2 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
-                        acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                        acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                        var row3 = V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24));
-                        acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                        acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                     }
-                    V256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
-                    V256.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 8));
-                    V256.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 16));
-                    V256.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 24));
-                    V256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
-                    V256.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 8));
-                    V256.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 16));
-                    V256.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 24));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 64; cb += 32)
                 {
-                    var acc0 = V256.Create(0f);
-                    var acc1 = V256.Create(0f);
-                    var acc2 = V256.Create(0f);
-                    var acc3 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24)), acc3);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 16)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 24)), acc3);
                     }
-                    V256.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
-                    V256.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 8));
-                    V256.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 16));
-                    V256.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 24));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
                 for (int cb = 0; cb < 64; cb += 16)
                 {
-                    var acc0_0 = V128.Create(0f);
-                    var acc0_1 = V128.Create(0f);
-                    var acc0_2 = V128.Create(0f);
-                    var acc0_3 = V128.Create(0f);
-                    var acc1_0 = V128.Create(0f);
-                    var acc1_1 = V128.Create(0f);
-                    var acc1_2 = V128.Create(0f);
-                    var acc1_3 = V128.Create(0f);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc0_2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc0_3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1_3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m0 = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        var row2 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
-                        acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                        acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                        var row3 = V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12));
-                        acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                        acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s + 1) * 25600 + t * 256 + j);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8));
+                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                        var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12));
+                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                     }
-                    V128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
-                    V128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 4));
-                    V128.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 8));
-                    V128.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 12));
-                    V128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
-                    V128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 4));
-                    V128.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 8));
-                    V128.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref target, (nuint)((s) * 64 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref target, (nuint)((s) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref target, (nuint)((s) * 64 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref target, (nuint)((s + 1) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref target, (nuint)((s + 1) * 64 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref target, (nuint)((s + 1) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref target, (nuint)((s + 1) * 64 + cb + 12));
                 }
             }
             for (; s + 1 <= count; s += 1)
             {
                 for (int cb = 0; cb < 64; cb += 16)
                 {
-                    var acc0 = V128.Create(0f);
-                    var acc1 = V128.Create(0f);
-                    var acc2 = V128.Create(0f);
-                    var acc3 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int j = 0; j < 256; j++)
                     {
-                        float m = Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12)), acc3);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 4)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 8)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedRecurrent, (nuint)(j * 64 + cb + 12)), acc3);
                     }
-                    V128.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
-                    V128.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 4));
-                    V128.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 8));
-                    V128.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref target, (nuint)((s) * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref target, (nuint)((s) * 64 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref target, (nuint)((s) * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref target, (nuint)((s) * 64 + cb + 12));
                 }
             }
         }
@@ -3127,190 +3124,190 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     float acc = 0f;
                     for (int j = 0; j < 256; j++)
                     {
-                        acc += Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j) * Unsafe.Add(ref transposedRecurrent, j * 64 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s) * 25600 + t * 256 + j) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedRecurrent, j * 64 + c);
                     }
-                    Unsafe.Add(ref target, (s) * 64 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref target, (s) * 64 + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm: recurrent kernel gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2BackwardRecurrent(ref float hidden, ref float gateGradient, ref float gradients, int count)
     {
         for (int first = 0; first < count; first += 2)
         {
-            int last = Math.Min(count, first + 2);
-            if (V512.IsHardwareAccelerated)
+            int last = global::System.Math.Min(count, first + 2);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 64; r += 4)
                 {
                     int row = Layer2RecurrentOffset + r * 256;
                     for (int cb = 0; cb < 256; cb += 64)
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                        var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                        var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                        var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                        var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                        var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
-                        var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                        var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
-                        var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
-                        var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
-                        var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
-                        var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
-                        var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
-                        var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
-                        var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
+                        var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
+                        var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
+                        var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
+                        var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 100; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                                var m0x16 = V512.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                                var m1x16 = V512.Create(m1);
-                                float m2 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 2);
-                                var m2x16 = V512.Create(m2);
-                                float m3 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 3);
-                                var m3x16 = V512.Create(m3);
-                                var row0 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                                acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                var row1 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
-                                acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                var row2 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32));
-                                acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                                acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                                acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                                acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                                var row3 = V512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48));
-                                acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                                acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                                acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 2);
+                                var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 3);
+                                var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 32));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 48));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                             }
                         }
-                        V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                        V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
-                        V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                        V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                        V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
-                        V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
-                        V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                        V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
-                        V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
-                        V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
-                        V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
-                        V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
-                        V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
-                        V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
-                        V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                     }
                 }
             }
-            else if (V256.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 64; r += 2)
                 {
                     int row = Layer2RecurrentOffset + r * 256;
                     for (int cb = 0; cb < 256; cb += 32)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                        var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                        var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                        var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                        var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                        var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 100; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                                var m0x8 = V256.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                                var m1x8 = V256.Create(m1);
-                                var row0 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                                acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                var row1 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
-                                acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                var row2 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
-                                acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                var row3 = V256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24));
-                                acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 16));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 24));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                             }
                         }
-                        V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                        V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                        V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                        V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                        V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
-                        V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
-                        V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                     }
                 }
             }
-            else if (V128.IsHardwareAccelerated)
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
                 for (int r = 0; r < 64; r += 2)
                 {
                     int row = Layer2RecurrentOffset + r * 256;
                     for (int cb = 0; cb < 256; cb += 16)
                     {
-                        var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                        var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                        var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                        var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                        var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                        var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
-                        var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                        var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 100; t++)
                             {
-                                float m0 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
-                                var m0x4 = V128.Create(m0);
-                                float m1 = Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
-                                var m1x4 = V128.Create(m1);
-                                var row0 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
-                                acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                var row1 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4));
-                                acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                var row2 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
-                                acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                var row3 = V128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12));
-                                acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r);
+                                var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r + 1);
+                                var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb));
+                                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 4));
+                                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 8));
+                                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gateGradient, (nuint)((s * 100 + t) * 256 + cb + 12));
+                                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                             }
                         }
-                        V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                        V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                        V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                        V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                        V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                        V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
-                        V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
-                        V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                     }
                 }
             }
@@ -3321,15 +3318,15 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     int row = Layer2RecurrentOffset + r * 256;
                     for (int c = 0; c < 256; c++)
                     {
-                        float acc = Unsafe.Add(ref gradients, row + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                         for (int s = first; s < last; s++)
                         {
                             for (int t = 1; t < 100; t++)
                             {
-                                acc += Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r) * Unsafe.Add(ref gateGradient, (s * 100 + t) * 256 + c);
+                                acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, (s * 100 + t - 1) * 64 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, (s * 100 + t) * 256 + c);
                             }
                         }
-                        Unsafe.Add(ref gradients, row + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                     }
                 }
             }
@@ -3343,16 +3340,16 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             for (int j = 0; j < 256; j++)
             {
-                Unsafe.Add(ref transposed, j * 64 + r) = Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, j * 64 + r) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
             }
         }
     }
 
     /// <summary>lstm: Dense(256, Linear), (100, 64) -> (100, 256): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionBackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3366,108 +3363,108 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         int tap = sampleInput + kh * 64 + j;
                         for (int cb = 0; cb < 256; cb += 64)
                         {
-                            var acc0_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
-                            var acc0_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
-                            var acc1_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                            var acc1_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                            var acc1_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
-                            var acc1_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
-                            var acc2_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
-                            var acc2_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
-                            var acc2_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
-                            var acc2_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
-                            var acc3_0 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
-                            var acc3_1 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
-                            var acc3_2 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
-                            var acc3_3 = V512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 32));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + cb + 48));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 32));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 48));
+                            var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb));
+                            var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 16));
+                            var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 32));
+                            var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 512 + cb + 48));
+                            var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb));
+                            var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 16));
+                            var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 32));
+                            var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(row + 768 + cb + 48));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
-                                    var m0x16 = V512.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
-                                    var m1x16 = V512.Create(m1);
-                                    float m2 = Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 64);
-                                    var m2x16 = V512.Create(m2);
-                                    float m3 = Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 64);
-                                    var m3x16 = V512.Create(m3);
-                                    var row0 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
-                                    acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                                    acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                                    acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                                    acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                                    var row1 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
-                                    acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                                    acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                                    acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                                    acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                                    var row2 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 32));
-                                    acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                                    acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                                    acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                                    acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                                    var row3 = V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 48));
-                                    acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                                    acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                                    acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                                    acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
+                                    var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
+                                    var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                                    float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 2 + (oh * 1 + ow * 1) * 64);
+                                    var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                                    float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 3 + (oh * 1 + ow * 1) * 64);
+                                    var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                                    acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                                    acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                                    acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                                    acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 32));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                                    acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                                    acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 48));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                                    acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                                    acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                                 }
                             }
-                            V512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
-                            V512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
-                            V512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
-                            V512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                            V512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
-                            V512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
-                            V512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
-                            V512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
-                            V512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
-                            V512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
-                            V512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
-                            V512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
-                            V512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
-                            V512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
-                            V512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 512 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref gradients, (nuint)(row + 512 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref gradients, (nuint)(row + 512 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref gradients, (nuint)(row + 512 + cb + 48));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 768 + cb));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref gradients, (nuint)(row + 768 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref gradients, (nuint)(row + 768 + cb + 32));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref gradients, (nuint)(row + 768 + cb + 48));
                         }
                     }
                 }
                 for (int cb = 0; cb < 256; cb += 128)
                 {
-                    var acc0 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    var acc1 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc2 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc3 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
-                    var acc4 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 64));
-                    var acc5 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 80));
-                    var acc6 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 96));
-                    var acc7 = V512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 112));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 64));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 80));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 96));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 112));
                     for (int p = 0; p < 100; p++)
                     {
-                        acc0 = acc0 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
-                        acc1 = acc1 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
-                        acc2 = acc2 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 32));
-                        acc3 = acc3 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 48));
-                        acc4 = acc4 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 64));
-                        acc5 = acc5 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 80));
-                        acc6 = acc6 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 96));
-                        acc7 = acc7 + V512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 112));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 32));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 48));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 64));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 80));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 96));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 112));
                     }
-                    V512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    V512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    V512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
-                    V512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
-                    V512.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 64));
-                    V512.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 80));
-                    V512.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 96));
-                    V512.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 112));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 64));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 80));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 96));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 112));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3481,80 +3478,80 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         int tap = sampleInput + kh * 64 + j;
                         for (int cb = 0; cb < 256; cb += 32)
                         {
-                            var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
-                            var acc0_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
-                            var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                            var acc1_1 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                            var acc1_2 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
-                            var acc1_3 = V256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 16));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + cb + 24));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 16));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 24));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
-                                    var m0x8 = V256.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
-                                    var m1x8 = V256.Create(m1);
-                                    var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
-                                    acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                                    acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                                    var row1 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
-                                    acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                                    acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                                    var row2 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
-                                    acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                                    acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                                    var row3 = V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 24));
-                                    acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                                    acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
+                                    var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
+                                    var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 16));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 24));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                                 }
                             }
-                            V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
-                            V256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
-                            V256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
-                            V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                            V256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
-                            V256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
-                            V256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 24));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 16));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 24));
                         }
                     }
                 }
                 for (int cb = 0; cb < 256; cb += 64)
                 {
-                    var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    var acc1 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc2 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc3 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
-                    var acc4 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
-                    var acc5 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 40));
-                    var acc6 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
-                    var acc7 = V256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 56));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 40));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 56));
                     for (int p = 0; p < 100; p++)
                     {
-                        acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
-                        acc1 = acc1 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 8));
-                        acc2 = acc2 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
-                        acc3 = acc3 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 24));
-                        acc4 = acc4 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 32));
-                        acc5 = acc5 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 40));
-                        acc6 = acc6 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 48));
-                        acc7 = acc7 + V256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 56));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 8));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 24));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 32));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 40));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 48));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 56));
                     }
-                    V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    V256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
-                    V256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    V256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
-                    V256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
-                    V256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 40));
-                    V256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
-                    V256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 56));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 56));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3568,76 +3565,76 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         int tap = sampleInput + kh * 64 + j;
                         for (int cb = 0; cb < 256; cb += 16)
                         {
-                            var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb));
-                            var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
-                            var acc0_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
-                            var acc0_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
-                            var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
-                            var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
-                            var acc1_2 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
-                            var acc1_3 = V128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
+                            var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb));
+                            var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 4));
+                            var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 8));
+                            var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + cb + 12));
+                            var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb));
+                            var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 4));
+                            var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 8));
+                            var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 256 + cb + 12));
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    float m0 = Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
-                                    var m0x4 = V128.Create(m0);
-                                    float m1 = Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
-                                    var m1x4 = V128.Create(m1);
-                                    var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
-                                    acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                                    acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                                    var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 4));
-                                    acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                                    acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                                    var row2 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
-                                    acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                                    acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                                    var row3 = V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 12));
-                                    acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                                    acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                                    float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64);
+                                    var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                                    float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + 1 + (oh * 1 + ow * 1) * 64);
+                                    var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                                    var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb));
+                                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                                    var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 4));
+                                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                                    var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 8));
+                                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                                    var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + (oh * 1 + ow) * 256 + cb + 12));
+                                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                                 }
                             }
-                            V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
-                            V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
-                            V128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
-                            V128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
-                            V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
-                            V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
-                            V128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
-                            V128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref gradients, (nuint)(row + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref gradients, (nuint)(row + cb + 12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 256 + cb));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 256 + cb + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref gradients, (nuint)(row + 256 + cb + 8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref gradients, (nuint)(row + 256 + cb + 12));
                         }
                     }
                 }
                 for (int cb = 0; cb < 256; cb += 32)
                 {
-                    var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 4));
-                    var acc2 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
-                    var acc3 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 12));
-                    var acc4 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    var acc5 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 20));
-                    var acc6 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
-                    var acc7 = V128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 28));
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 4));
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 12));
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 20));
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer2BiasOffset + cb + 28));
                     for (int p = 0; p < 100; p++)
                     {
-                        acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
-                        acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 4));
-                        acc2 = acc2 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 8));
-                        acc3 = acc3 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 12));
-                        acc4 = acc4 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
-                        acc5 = acc5 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 20));
-                        acc6 = acc6 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 24));
-                        acc7 = acc7 + V128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 28));
+                        acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb));
+                        acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 4));
+                        acc2 = acc2 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 8));
+                        acc3 = acc3 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 12));
+                        acc4 = acc4 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 16));
+                        acc5 = acc5 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 20));
+                        acc6 = acc6 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 24));
+                        acc7 = acc7 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(sampleOutput + p * 256 + cb + 28));
                     }
-                    V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
-                    V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 4));
-                    V128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
-                    V128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 12));
-                    V128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
-                    V128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 20));
-                    V128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
-                    V128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer2BiasOffset + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer2BiasOffset + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref gradients, (nuint)(Layer2BiasOffset + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref gradients, (nuint)(Layer2BiasOffset + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref gradients, (nuint)(Layer2BiasOffset + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref gradients, (nuint)(Layer2BiasOffset + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref gradients, (nuint)(Layer2BiasOffset + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref gradients, (nuint)(Layer2BiasOffset + cb + 28));
                 }
             }
         }
@@ -3655,36 +3652,36 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         int tap = sampleInput + kh * 64 + j;
                         for (int c = 0; c < 256; c++)
                         {
-                            float acc = Unsafe.Add(ref gradients, row + c);
+                            float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                             for (int oh = 0; oh < 100; oh++)
                             {
                                 for (int ow = 0; ow < 1; ow++)
                                 {
-                                    acc += Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64) * Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 256 + c);
+                                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, tap + (oh * 1 + ow * 1) * 64) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + (oh * 1 + ow) * 256 + c);
                                 }
                             }
-                            Unsafe.Add(ref gradients, row + c) = acc;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                         }
                     }
                 }
                 for (int c = 0; c < 256; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, Layer2BiasOffset + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer2BiasOffset + c);
                     for (int p = 0; p < 100; p++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, sampleOutput + p * 256 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, sampleOutput + p * 256 + c);
                     }
-                    Unsafe.Add(ref gradients, Layer2BiasOffset + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer2BiasOffset + c) = acc;
                 }
             }
         }
     }
 
     /// <summary>lstm: Dense(256, Linear), (100, 64) -> (100, 256): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer2ProjectionBackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3694,74 +3691,74 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     int target = s * 6400 + p * 64;
                     for (int cb = 0; cb < 64; cb += 64)
                     {
-                        var acc0_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc0_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
-                        var acc0_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 32));
-                        var acc0_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 48));
-                        var acc1_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
-                        var acc1_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
-                        var acc1_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 32));
-                        var acc1_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 48));
-                        var acc2_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb));
-                        var acc2_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 16));
-                        var acc2_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 32));
-                        var acc2_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 48));
-                        var acc3_0 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb));
-                        var acc3_1 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 16));
-                        var acc3_2 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 32));
-                        var acc3_3 = V512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 48));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 32));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 48));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 32));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 48));
+                        var acc2_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb));
+                        var acc2_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 16));
+                        var acc2_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 32));
+                        var acc2_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 128 + cb + 48));
+                        var acc3_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb));
+                        var acc3_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 16));
+                        var acc3_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 32));
+                        var acc3_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputGradient, (nuint)(target + 192 + cb + 48));
                         for (int co = 0; co < 256; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x16 = V512.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
-                            var m1x16 = V512.Create(m1);
-                            float m2 = Unsafe.Add(ref outputGradient, source + 512 + co);
-                            var m2x16 = V512.Create(m2);
-                            float m3 = Unsafe.Add(ref outputGradient, source + 768 + co);
-                            var m3x16 = V512.Create(m3);
-                            var row0 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
-                            acc0_0 = V512.MultiplyAddEstimate(m0x16, row0, acc0_0);
-                            acc1_0 = V512.MultiplyAddEstimate(m1x16, row0, acc1_0);
-                            acc2_0 = V512.MultiplyAddEstimate(m2x16, row0, acc2_0);
-                            acc3_0 = V512.MultiplyAddEstimate(m3x16, row0, acc3_0);
-                            var row1 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
-                            acc0_1 = V512.MultiplyAddEstimate(m0x16, row1, acc0_1);
-                            acc1_1 = V512.MultiplyAddEstimate(m1x16, row1, acc1_1);
-                            acc2_1 = V512.MultiplyAddEstimate(m2x16, row1, acc2_1);
-                            acc3_1 = V512.MultiplyAddEstimate(m3x16, row1, acc3_1);
-                            var row2 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 32));
-                            acc0_2 = V512.MultiplyAddEstimate(m0x16, row2, acc0_2);
-                            acc1_2 = V512.MultiplyAddEstimate(m1x16, row2, acc1_2);
-                            acc2_2 = V512.MultiplyAddEstimate(m2x16, row2, acc2_2);
-                            acc3_2 = V512.MultiplyAddEstimate(m3x16, row2, acc3_2);
-                            var row3 = V512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 48));
-                            acc0_3 = V512.MultiplyAddEstimate(m0x16, row3, acc0_3);
-                            acc1_3 = V512.MultiplyAddEstimate(m1x16, row3, acc1_3);
-                            acc2_3 = V512.MultiplyAddEstimate(m2x16, row3, acc2_3);
-                            acc3_3 = V512.MultiplyAddEstimate(m3x16, row3, acc3_3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
+                            float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 512 + co);
+                            var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
+                            float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 768 + co);
+                            var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
+                            var row0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row0, acc1_0);
+                            acc2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row0, acc2_0);
+                            acc3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row0, acc3_0);
+                            var row1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row1, acc0_1);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row1, acc1_1);
+                            acc2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row1, acc2_1);
+                            acc3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row1, acc3_1);
+                            var row2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 32));
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row2, acc0_2);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row2, acc1_2);
+                            acc2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row2, acc2_2);
+                            acc3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row2, acc3_2);
+                            var row3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 48));
+                            acc0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, row3, acc0_3);
+                            acc1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m1x16, row3, acc1_3);
+                            acc2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m2x16, row3, acc2_3);
+                            acc3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, row3, acc3_3);
                         }
-                        V512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 16));
-                        V512.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 32));
-                        V512.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 48));
-                        V512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
-                        V512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 16));
-                        V512.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 32));
-                        V512.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 48));
-                        V512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 128 + cb));
-                        V512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 128 + cb + 16));
-                        V512.StoreUnsafe(acc2_2, ref inputGradient, (nuint)(target + 128 + cb + 32));
-                        V512.StoreUnsafe(acc2_3, ref inputGradient, (nuint)(target + 128 + cb + 48));
-                        V512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 192 + cb));
-                        V512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 192 + cb + 16));
-                        V512.StoreUnsafe(acc3_2, ref inputGradient, (nuint)(target + 192 + cb + 32));
-                        V512.StoreUnsafe(acc3_3, ref inputGradient, (nuint)(target + 192 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref inputGradient, (nuint)(target + 128 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref inputGradient, (nuint)(target + 128 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref inputGradient, (nuint)(target + 128 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref inputGradient, (nuint)(target + 128 + cb + 48));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref inputGradient, (nuint)(target + 192 + cb));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref inputGradient, (nuint)(target + 192 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref inputGradient, (nuint)(target + 192 + cb + 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref inputGradient, (nuint)(target + 192 + cb + 48));
                     }
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3771,46 +3768,46 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     int target = s * 6400 + p * 64;
                     for (int cb = 0; cb < 64; cb += 32)
                     {
-                        var acc0_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc0_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
-                        var acc0_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
-                        var acc0_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
-                        var acc1_0 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
-                        var acc1_1 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
-                        var acc1_2 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
-                        var acc1_3 = V256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 24));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 16));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 24));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 24));
                         for (int co = 0; co < 256; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x8 = V256.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
-                            var m1x8 = V256.Create(m1);
-                            var row0 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
-                            acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                            acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                            var row1 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
-                            acc0_1 = V256.MultiplyAddEstimate(m0x8, row1, acc0_1);
-                            acc1_1 = V256.MultiplyAddEstimate(m1x8, row1, acc1_1);
-                            var row2 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
-                            acc0_2 = V256.MultiplyAddEstimate(m0x8, row2, acc0_2);
-                            acc1_2 = V256.MultiplyAddEstimate(m1x8, row2, acc1_2);
-                            var row3 = V256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 24));
-                            acc0_3 = V256.MultiplyAddEstimate(m0x8, row3, acc0_3);
-                            acc1_3 = V256.MultiplyAddEstimate(m1x8, row3, acc1_3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                            var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                            var row1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row1, acc0_1);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row1, acc1_1);
+                            var row2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 16));
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row2, acc0_2);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row2, acc1_2);
+                            var row3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 24));
+                            acc0_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row3, acc0_3);
+                            acc1_3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row3, acc1_3);
                         }
-                        V256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 8));
-                        V256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 16));
-                        V256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 24));
-                        V256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
-                        V256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 8));
-                        V256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 16));
-                        V256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 24));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 24));
                     }
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
@@ -3820,41 +3817,41 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     int target = s * 6400 + p * 64;
                     for (int cb = 0; cb < 64; cb += 16)
                     {
-                        var acc0_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
-                        var acc0_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
-                        var acc0_2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
-                        var acc0_3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
-                        var acc1_0 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
-                        var acc1_1 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 4));
-                        var acc1_2 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
-                        var acc1_3 = V128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 12));
+                        var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb));
+                        var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 4));
+                        var acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 8));
+                        var acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + cb + 12));
+                        var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb));
+                        var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 4));
+                        var acc1_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        var acc1_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref inputGradient, (nuint)(target + 64 + cb + 12));
                         for (int co = 0; co < 256; co++)
                         {
-                            float m0 = Unsafe.Add(ref outputGradient, source + co);
-                            var m0x4 = V128.Create(m0);
-                            float m1 = Unsafe.Add(ref outputGradient, source + 256 + co);
-                            var m1x4 = V128.Create(m1);
-                            var row0 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
-                            acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                            acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                            var row1 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 4));
-                            acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                            acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                            var row2 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
-                            acc0_2 = V128.MultiplyAddEstimate(m0x4, row2, acc0_2);
-                            acc1_2 = V128.MultiplyAddEstimate(m1x4, row2, acc1_2);
-                            var row3 = V128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 12));
-                            acc0_3 = V128.MultiplyAddEstimate(m0x4, row3, acc0_3);
-                            acc1_3 = V128.MultiplyAddEstimate(m1x4, row3, acc1_3);
+                            float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co);
+                            var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                            float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + 256 + co);
+                            var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                            var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb));
+                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                            var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 4));
+                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                            var row2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 8));
+                            acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row2, acc0_2);
+                            acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row2, acc1_2);
+                            var row3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(co * 64 + cb + 12));
+                            acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row3, acc0_3);
+                            acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row3, acc1_3);
                         }
-                        V128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
-                        V128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
-                        V128.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 8));
-                        V128.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 12));
-                        V128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
-                        V128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 4));
-                        V128.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 8));
-                        V128.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref inputGradient, (nuint)(target + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref inputGradient, (nuint)(target + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref inputGradient, (nuint)(target + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref inputGradient, (nuint)(target + cb + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref inputGradient, (nuint)(target + 64 + cb));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref inputGradient, (nuint)(target + 64 + cb + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_2, ref inputGradient, (nuint)(target + 64 + cb + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_3, ref inputGradient, (nuint)(target + 64 + cb + 12));
                     }
                 }
             }
@@ -3869,12 +3866,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     int target = s * 6400 + p * 64;
                     for (int c = 0; c < 64; c++)
                     {
-                        float acc = Unsafe.Add(ref inputGradient, target + c);
+                        float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c);
                         for (int co = 0; co < 256; co++)
                         {
-                            acc += Unsafe.Add(ref outputGradient, source + co) * Unsafe.Add(ref transposedKernel, co * 64 + c);
+                            acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, source + co) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, co * 64 + c);
                         }
-                        Unsafe.Add(ref inputGradient, target + c) = acc;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, target + c) = acc;
                     }
                 }
             }
@@ -3890,165 +3887,165 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             {
                 for (int co = 0; co < 256; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 256 + co) * 64 + ci) = Unsafe.Add(ref parameters, Layer2KernelOffset + (tap * 64 + ci) * 256 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 256 + co) * 64 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2KernelOffset + (tap * 64 + ci) * 256 + co);
                 }
             }
         }
     }
 
     /// <summary>dense: Dense(10, Softmax), (64) -> (10): forward of one sample.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3Forward(ref float input, ref float parameters, ref float output)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                float acc1 = Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
                 for (int i = 0; i < 64; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                Unsafe.Add(ref output, 8) = acc1;
-                Unsafe.Add(ref output, 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc2;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                float acc1 = Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
                 for (int i = 0; i < 64; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx8 = V256.Create(m);
-                    acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
-                    acc1 = acc1 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
+                    acc1 = acc1 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref output, (nuint)(0));
-                Unsafe.Add(ref output, 8) = acc1;
-                Unsafe.Add(ref output, 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc2;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             // channels 0 to 9
             {
-                var acc0 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
-                var acc1 = V128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 4));
-                float acc2 = Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
-                float acc3 = Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3BiasOffset + 4));
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 8);
+                float acc3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + 9);
                 for (int i = 0; i < 64; i++)
                 {
-                    float m = Unsafe.Add(ref input, i);
-                    var mx4 = V128.Create(m);
-                    acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
-                    acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10 + 4)), acc1);
-                    acc2 = acc2 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
-                    acc3 = acc3 + m * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
+                    float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i);
+                    var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                    acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10)), acc0);
+                    acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref parameters, (nuint)(Layer3KernelOffset + i * 10 + 4)), acc1);
+                    acc2 = acc2 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 8);
+                    acc3 = acc3 + m * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + 9);
                 }
-                V128.StoreUnsafe(acc0, ref output, (nuint)(0));
-                V128.StoreUnsafe(acc1, ref output, (nuint)(4));
-                Unsafe.Add(ref output, 8) = acc2;
-                Unsafe.Add(ref output, 9) = acc3;
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref output, (nuint)(0));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref output, (nuint)(4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 8) = acc2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, 9) = acc3;
             }
         }
         else
         {
             for (int c = 0; c < 10; c++)
             {
-                float acc = Unsafe.Add(ref parameters, Layer3BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3BiasOffset + c);
                 for (int i = 0; i < 64; i++)
                 {
-                    acc += Unsafe.Add(ref input, i) * Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + i * 10 + c);
                 }
-                Unsafe.Add(ref output, c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref output, c) = acc;
             }
         }
     }
 
     /// <summary>dense: Dense(10, Softmax), (64) -> (10): kernel and bias gradients of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardKernel(ref float input, ref float outputGradient, ref float gradients, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int i = 0; i < 60; i += 5)
             {
                 int row = Layer3KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
-                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
-                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 30));
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 30 + 8);
-                    float acc3_2 = Unsafe.Add(ref gradients, row + 30 + 9);
-                    var acc4_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 40));
-                    float acc4_1 = Unsafe.Add(ref gradients, row + 40 + 8);
-                    float acc4_2 = Unsafe.Add(ref gradients, row + 40 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 30));
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8);
+                    float acc3_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9);
+                    var acc4_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 40));
+                    float acc4_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 8);
+                    float acc4_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 64 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 64 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref input, s * 64 + i + 2);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref input, s * 64 + i + 3);
-                        var m3x8 = V256.Create(m3);
-                        float m4 = Unsafe.Add(ref input, s * 64 + i + 4);
-                        var m4x8 = V256.Create(m4);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        acc4_0 = V256.MultiplyAddEstimate(m4x8, row0, acc4_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 2);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 3);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        float m4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 4);
+                        var m4x8 = global::System.Runtime.Intrinsics.Vector256.Create(m4);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        acc4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m4x8, row0, acc4_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
                         acc4_1 = acc4_1 + m4 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                         acc2_2 = acc2_2 + m2 * row2;
                         acc3_2 = acc3_2 + m3 * row2;
                         acc4_2 = acc4_2 + m4 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
-                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
-                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
-                    Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
-                    Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
-                    V256.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 40));
-                    Unsafe.Add(ref gradients, row + 40 + 8) = acc4_1;
-                    Unsafe.Add(ref gradients, row + 40 + 9) = acc4_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref gradients, (nuint)(row + 40));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 8) = acc4_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 40 + 9) = acc4_2;
                 }
             }
             // i 60 to 63
@@ -4057,188 +4054,188 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 int row = Layer3KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
-                    var acc2_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 20));
-                    float acc2_1 = Unsafe.Add(ref gradients, row + 20 + 8);
-                    float acc2_2 = Unsafe.Add(ref gradients, row + 20 + 9);
-                    var acc3_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 30));
-                    float acc3_1 = Unsafe.Add(ref gradients, row + 30 + 8);
-                    float acc3_2 = Unsafe.Add(ref gradients, row + 30 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc2_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 20));
+                    float acc2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8);
+                    float acc2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9);
+                    var acc3_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 30));
+                    float acc3_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8);
+                    float acc3_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 64 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 64 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        float m2 = Unsafe.Add(ref input, s * 64 + i + 2);
-                        var m2x8 = V256.Create(m2);
-                        float m3 = Unsafe.Add(ref input, s * 64 + i + 3);
-                        var m3x8 = V256.Create(m3);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        acc2_0 = V256.MultiplyAddEstimate(m2x8, row0, acc2_0);
-                        acc3_0 = V256.MultiplyAddEstimate(m3x8, row0, acc3_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 2);
+                        var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 3);
+                        var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        acc2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m2x8, row0, acc2_0);
+                        acc3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, row0, acc3_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
                         acc2_1 = acc2_1 + m2 * row1;
                         acc3_1 = acc3_1 + m3 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                         acc2_2 = acc2_2 + m2 * row2;
                         acc3_2 = acc3_2 + m3 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
-                    V256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
-                    Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
-                    Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
-                    V256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
-                    Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
-                    Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref gradients, (nuint)(row + 20));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 8) = acc2_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 20 + 9) = acc2_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref gradients, (nuint)(row + 30));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 8) = acc3_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 30 + 9) = acc3_2;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
-                float acc1 = Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc1;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc2;
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int i = 0; i < 64; i += 2)
             {
                 int row = Layer3KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V256.LoadUnsafe(ref gradients, (nuint)(row));
-                    float acc0_1 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V256.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    float acc1_1 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row));
+                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    float acc1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 64 + i);
-                        var m0x8 = V256.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 64 + i + 1);
-                        var m1x8 = V256.Create(m1);
-                        var row0 = V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V256.MultiplyAddEstimate(m0x8, row0, acc0_0);
-                        acc1_0 = V256.MultiplyAddEstimate(m1x8, row0, acc1_0);
-                        float row1 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i);
+                        var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 1);
+                        var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, row0, acc1_0);
+                        float row1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_1 = acc0_1 + m0 * row1;
                         acc1_1 = acc1_1 + m1 * row1;
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
                     }
-                    V256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_1;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_2;
-                    V256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_2;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_2;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
-                float acc1 = Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
-                float acc2 = Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
+                float acc1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc1;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc2;
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc1;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc2;
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int i = 0; i < 64; i += 2)
             {
                 int row = Layer3KernelOffset + i * 10;
                 // channels 0 to 9
                 {
-                    var acc0_0 = V128.LoadUnsafe(ref gradients, (nuint)(row));
-                    var acc0_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 4));
-                    float acc0_2 = Unsafe.Add(ref gradients, row + 8);
-                    float acc0_3 = Unsafe.Add(ref gradients, row + 9);
-                    var acc1_0 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10));
-                    var acc1_1 = V128.LoadUnsafe(ref gradients, (nuint)(row + 10 + 4));
-                    float acc1_2 = Unsafe.Add(ref gradients, row + 10 + 8);
-                    float acc1_3 = Unsafe.Add(ref gradients, row + 10 + 9);
+                    var acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row));
+                    var acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 4));
+                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8);
+                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9);
+                    var acc1_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 10));
+                    var acc1_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(row + 10 + 4));
+                    float acc1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8);
+                    float acc1_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9);
                     for (int s = 0; s < count; s++)
                     {
-                        float m0 = Unsafe.Add(ref input, s * 64 + i);
-                        var m0x4 = V128.Create(m0);
-                        float m1 = Unsafe.Add(ref input, s * 64 + i + 1);
-                        var m1x4 = V128.Create(m1);
-                        var row0 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                        acc0_0 = V128.MultiplyAddEstimate(m0x4, row0, acc0_0);
-                        acc1_0 = V128.MultiplyAddEstimate(m1x4, row0, acc1_0);
-                        var row1 = V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
-                        acc0_1 = V128.MultiplyAddEstimate(m0x4, row1, acc0_1);
-                        acc1_1 = V128.MultiplyAddEstimate(m1x4, row1, acc1_1);
-                        float row2 = Unsafe.Add(ref outputGradient, s * 10 + 8);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i);
+                        var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i + 1);
+                        var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
+                        var row0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row0, acc0_0);
+                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row0, acc1_0);
+                        var row1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
+                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, row1, acc0_1);
+                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, row1, acc1_1);
+                        float row2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
                         acc0_2 = acc0_2 + m0 * row2;
                         acc1_2 = acc1_2 + m1 * row2;
-                        float row3 = Unsafe.Add(ref outputGradient, s * 10 + 9);
+                        float row3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                         acc0_3 = acc0_3 + m0 * row3;
                         acc1_3 = acc1_3 + m1 * row3;
                     }
-                    V128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
-                    V128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
-                    Unsafe.Add(ref gradients, row + 8) = acc0_2;
-                    Unsafe.Add(ref gradients, row + 9) = acc0_3;
-                    V128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
-                    V128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 10 + 4));
-                    Unsafe.Add(ref gradients, row + 10 + 8) = acc1_2;
-                    Unsafe.Add(ref gradients, row + 10 + 9) = acc1_3;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref gradients, (nuint)(row));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref gradients, (nuint)(row + 4));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 8) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 9) = acc0_3;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref gradients, (nuint)(row + 10));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref gradients, (nuint)(row + 10 + 4));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 8) = acc1_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + 10 + 9) = acc1_3;
                 }
             }
             // channels 0 to 9
             {
-                var acc0 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
-                var acc1 = V128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 4));
-                float acc2 = Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
-                float acc3 = Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
+                var acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset));
+                var acc1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gradients, (nuint)(Layer3BiasOffset + 4));
+                float acc2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8);
+                float acc3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9);
                 for (int s = 0; s < count; s++)
                 {
-                    acc0 = acc0 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
-                    acc1 = acc1 + V128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
-                    acc2 = acc2 + Unsafe.Add(ref outputGradient, s * 10 + 8);
-                    acc3 = acc3 + Unsafe.Add(ref outputGradient, s * 10 + 9);
+                    acc0 = acc0 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10));
+                    acc1 = acc1 + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref outputGradient, (nuint)(s * 10 + 4));
+                    acc2 = acc2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 8);
+                    acc3 = acc3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + 9);
                 }
-                V128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
-                V128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + 4));
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc2;
-                Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc3;
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref gradients, (nuint)(Layer3BiasOffset));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref gradients, (nuint)(Layer3BiasOffset + 4));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 8) = acc2;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + 9) = acc3;
             }
         }
         else
@@ -4248,129 +4245,129 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 int row = Layer3KernelOffset + i * 10;
                 for (int c = 0; c < 10; c++)
                 {
-                    float acc = Unsafe.Add(ref gradients, row + c);
+                    float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c);
                     for (int s = 0; s < count; s++)
                     {
-                        acc += Unsafe.Add(ref input, s * 64 + i) * Unsafe.Add(ref outputGradient, s * 10 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref input, s * 64 + i) * global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + c);
                     }
-                    Unsafe.Add(ref gradients, row + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, row + c) = acc;
                 }
             }
             for (int c = 0; c < 10; c++)
             {
-                float acc = Unsafe.Add(ref gradients, Layer3BiasOffset + c);
+                float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c);
                 for (int s = 0; s < count; s++)
                 {
-                    acc += Unsafe.Add(ref outputGradient, s * 10 + c);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + c);
                 }
-                Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer3BiasOffset + c) = acc;
             }
         }
     }
 
     /// <summary>dense: Dense(10, Softmax), (64) -> (10): input gradient of <paramref name="count"/> samples.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer3BackwardInput(ref float outputGradient, ref float transposedKernel, ref float inputGradient, int count)
     {
-        if (V512.IsHardwareAccelerated)
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 // channels 0 to 63
                 {
-                    var acc0 = V512.Create(0f);
-                    var acc1 = V512.Create(0f);
-                    var acc2 = V512.Create(0f);
-                    var acc3 = V512.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector512.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx16 = V512.Create(m);
-                        acc0 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64)), acc0);
-                        acc1 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 16)), acc1);
-                        acc2 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 32)), acc2);
-                        acc3 = V512.MultiplyAddEstimate(mx16, V512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 48)), acc3);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx16 = global::System.Runtime.Intrinsics.Vector512.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 16)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 32)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(mx16, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + 48)), acc3);
                     }
-                    V512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64));
-                    V512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + 16));
-                    V512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + 32));
-                    V512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + 48));
                 }
             }
         }
-        else if (V256.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 64; cb += 64)
                 {
-                    var acc0 = V256.Create(0f);
-                    var acc1 = V256.Create(0f);
-                    var acc2 = V256.Create(0f);
-                    var acc3 = V256.Create(0f);
-                    var acc4 = V256.Create(0f);
-                    var acc5 = V256.Create(0f);
-                    var acc6 = V256.Create(0f);
-                    var acc7 = V256.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector256.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx8 = V256.Create(m);
-                        acc0 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb)), acc0);
-                        acc1 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 8)), acc1);
-                        acc2 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 16)), acc2);
-                        acc3 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 24)), acc3);
-                        acc4 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 32)), acc4);
-                        acc5 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 40)), acc5);
-                        acc6 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 48)), acc6);
-                        acc7 = V256.MultiplyAddEstimate(mx8, V256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 56)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx8 = global::System.Runtime.Intrinsics.Vector256.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 8)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 16)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 24)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 32)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 40)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 48)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(mx8, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 56)), acc7);
                     }
-                    V256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64 + cb));
-                    V256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + cb + 8));
-                    V256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + cb + 16));
-                    V256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + cb + 24));
-                    V256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 64 + cb + 32));
-                    V256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 64 + cb + 40));
-                    V256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 64 + cb + 48));
-                    V256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 64 + cb + 56));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 64 + cb + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 64 + cb + 40));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 64 + cb + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 64 + cb + 56));
                 }
             }
         }
-        else if (V128.IsHardwareAccelerated)
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             for (int s = 0; s < count; s++)
             {
                 for (int cb = 0; cb < 64; cb += 32)
                 {
-                    var acc0 = V128.Create(0f);
-                    var acc1 = V128.Create(0f);
-                    var acc2 = V128.Create(0f);
-                    var acc3 = V128.Create(0f);
-                    var acc4 = V128.Create(0f);
-                    var acc5 = V128.Create(0f);
-                    var acc6 = V128.Create(0f);
-                    var acc7 = V128.Create(0f);
+                    var acc0 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc1 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc2 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc3 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc4 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc5 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc6 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
+                    var acc7 = global::System.Runtime.Intrinsics.Vector128.Create(0f);
                     for (int o = 0; o < 10; o++)
                     {
-                        float m = Unsafe.Add(ref outputGradient, s * 10 + o);
-                        var mx4 = V128.Create(m);
-                        acc0 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb)), acc0);
-                        acc1 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 4)), acc1);
-                        acc2 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 8)), acc2);
-                        acc3 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 12)), acc3);
-                        acc4 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 16)), acc4);
-                        acc5 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 20)), acc5);
-                        acc6 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 24)), acc6);
-                        acc7 = V128.MultiplyAddEstimate(mx4, V128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 28)), acc7);
+                        float m = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o);
+                        var mx4 = global::System.Runtime.Intrinsics.Vector128.Create(m);
+                        acc0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb)), acc0);
+                        acc1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 4)), acc1);
+                        acc2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 8)), acc2);
+                        acc3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 12)), acc3);
+                        acc4 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 16)), acc4);
+                        acc5 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 20)), acc5);
+                        acc6 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 24)), acc6);
+                        acc7 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(mx4, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref transposedKernel, (nuint)(o * 64 + cb + 28)), acc7);
                     }
-                    V128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64 + cb));
-                    V128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + cb + 4));
-                    V128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + cb + 8));
-                    V128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + cb + 12));
-                    V128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 64 + cb + 16));
-                    V128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 64 + cb + 20));
-                    V128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 64 + cb + 24));
-                    V128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 64 + cb + 28));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0, ref inputGradient, (nuint)(s * 64 + cb));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1, ref inputGradient, (nuint)(s * 64 + cb + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2, ref inputGradient, (nuint)(s * 64 + cb + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3, ref inputGradient, (nuint)(s * 64 + cb + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4, ref inputGradient, (nuint)(s * 64 + cb + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5, ref inputGradient, (nuint)(s * 64 + cb + 20));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc6, ref inputGradient, (nuint)(s * 64 + cb + 24));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc7, ref inputGradient, (nuint)(s * 64 + cb + 28));
                 }
             }
         }
@@ -4383,9 +4380,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     float acc = 0f;
                     for (int o = 0; o < 10; o++)
                     {
-                        acc += Unsafe.Add(ref outputGradient, s * 10 + o) * Unsafe.Add(ref transposedKernel, o * 64 + c);
+                        acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 10 + o) * global::System.Runtime.CompilerServices.Unsafe.Add(ref transposedKernel, o * 64 + c);
                     }
-                    Unsafe.Add(ref inputGradient, s * 64 + c) = acc;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref inputGradient, s * 64 + c) = acc;
                 }
             }
         }
@@ -4400,12 +4397,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             {
                 for (int co = 0; co < 10; co++)
                 {
-                    Unsafe.Add(ref transposed, (tap * 10 + co) * 64 + ci) = Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 64 + ci) * 10 + co);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref transposed, (tap * 10 + co) * 64 + ci) = global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer3KernelOffset + (tap * 64 + ci) * 10 + co);
                 }
             }
         }
     }
 
     private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
 }
