@@ -74,7 +74,16 @@ public static class BatchParallel
             return;
         }
 
-        lock (s_gate)
+        // The pool serves one batch at a time. A caller that finds it busy (another network, or another thread's
+        // inference copy) runs its ranges itself, one after the other: the same ranges, so the same results, and it
+        // neither waits nor contends for a lock (whose first contention makes the runtime allocate).
+        if (!Monitor.TryEnter(s_gate))
+        {
+            RunInline(work, ref inputs, ref outputs, count, workers);
+            return;
+        }
+
+        try
         {
             EnsureThreads(workers - 1);
             fixed (TInput* input = &inputs)
@@ -113,7 +122,41 @@ public static class BatchParallel
                 }
             }
         }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
     }
+
+    /// <summary>The ranges a Run with this many workers would make, run in order on the calling thread.</summary>
+    private static void RunInline<TInput, TOutput>(
+        IBatchWorker<TInput, TOutput> work, ref TInput inputs, ref TOutput outputs, int count, int workers)
+        where TInput : unmanaged
+        where TOutput : unmanaged
+    {
+        Exception? first = null;
+        for (int worker = 0; worker < workers; worker++)
+        {
+            (int start, int end) = Range(count, worker, workers);
+            try
+            {
+                work.RunRange(ref inputs, ref outputs, worker, start, end);
+            }
+            catch (Exception e)
+            {
+                first ??= e;
+            }
+        }
+
+        if (first is not null)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    /// <summary>Worker <paramref name="worker"/>'s share of [0, count): contiguous and as even as integers allow.</summary>
+    private static (int Start, int End) Range(int count, int worker, int workers) =>
+        ((int)((long)count * worker / workers), (int)((long)count * (worker + 1) / workers));
 
     /// <summary>
     /// Bytes allocated so far on the worker threads, as each thread last counted them. Allocation tests read it: the
@@ -136,28 +179,19 @@ public static class BatchParallel
         }
     }
 
-    // The caller's wait for the workers. Not a ManualResetEventSlim: the first time one of those really blocks, it
-    // allocates its lock object on the waiting thread, which is the caller's Predict or TrainBatch, and a hot path
-    // must never allocate, not even once under load. A lock object made here and Monitor.Wait allocate nothing.
+    // The caller's wait for the workers: a flag it spins on. Not a ManualResetEventSlim, which allocates its lock
+    // object on the waiting thread the first time it really blocks, nor a Monitor, whose first contention makes the
+    // runtime allocate: a hot path must never allocate, not even once under load. The other ranges finish about when
+    // the caller's does, so the wait is short; it yields the core while it lasts, and never sleeps a millisecond.
     private static int s_pending;
     private static bool s_allDone;
-    private static readonly object s_doneGate = new();
 
     private static void WaitForWorkers()
     {
-        // Most ranges finish together, so spin a little before blocking.
         var spinner = new SpinWait();
-        while (!Volatile.Read(ref s_allDone) && !spinner.NextSpinWillYield)
+        while (!Volatile.Read(ref s_allDone))
         {
-            spinner.SpinOnce();
-        }
-
-        lock (s_doneGate)
-        {
-            while (!s_allDone)
-            {
-                Monitor.Wait(s_doneGate);
-            }
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -182,11 +216,7 @@ public static class BatchParallel
     {
         if (Interlocked.Decrement(ref s_pending) == 0)
         {
-            lock (s_doneGate)
-            {
-                s_allDone = true;
-                Monitor.PulseAll(s_doneGate);
-            }
+            Volatile.Write(ref s_allDone, true);
         }
     }
 
@@ -208,7 +238,7 @@ public static class BatchParallel
 
         public unsafe void Run(int worker)
         {
-            int start = (int)((long)_count * worker / _workers), end = (int)((long)_count * (worker + 1) / _workers);
+            (int start, int end) = Range(_count, worker, _workers);
             _work!.RunRange(
                 ref Unsafe.AsRef<TInput>((void*)_inputs), ref Unsafe.AsRef<TOutput>((void*)_outputs), worker, start, end);
         }
