@@ -186,6 +186,9 @@ public static class BatchParallel
     private static int s_pending;
     private static bool s_allDone;
 
+    // Optimized from the first call: a long first wait would otherwise be compiled again mid-loop (on-stack
+    // replacement), on the caller's thread.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WaitForWorkers()
     {
         var spinner = new SpinWait();
@@ -210,6 +213,14 @@ public static class BatchParallel
         }
 
         s_threads = threads;
+
+        // Walk a SpinWait through its yielding stages once, here, where allocating is expected: the first long wait
+        // would otherwise prepare those calls (their native stubs) on the caller of some later Predict.
+        var spinner = new SpinWait();
+        for (int i = 0; i < 64; i++)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
     }
 
     private static void Finished()
