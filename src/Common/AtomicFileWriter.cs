@@ -30,7 +30,23 @@ internal sealed class AtomicFileWriter : IDisposable
         string directory = Path.GetDirectoryName(target) ?? throw new ArgumentException(
             $"'{path}' names no file inside a directory.", nameof(path));
         string temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The runtime's message names the temporary file, which the caller never asked for: name the target.
+            string message = $"Cannot write '{path}' (the new content goes first to a temporary file beside it): {e.Message}";
+            throw e switch
+            {
+                DirectoryNotFoundException => new DirectoryNotFoundException(message, e),
+                UnauthorizedAccessException => new UnauthorizedAccessException(message, e),
+                _ => new IOException(message, e),
+            };
+        }
+
         return new AtomicFileWriter(target, temporary, stream);
     }
 

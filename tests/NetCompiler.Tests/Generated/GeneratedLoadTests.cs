@@ -30,6 +30,17 @@ public sealed class GeneratedLoadTests : IDisposable
     }
 
     [Fact]
+    public void SavePath_IntoAMissingDirectory_NamesThePathAskedFor()
+    {
+        string path = Path.Combine(_directory, "absent", "model.nccp");
+
+        var error = Assert.Throws<DirectoryNotFoundException>(() => new TokenLstm(seed: 1).Save(path));
+
+        Assert.Contains($"'{path}'", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "absent")));
+    }
+
+    [Fact]
     public void LoadPath_SavedFile_RestoresWeightsAndInference()
     {
         string path = Path.Combine(_directory, "model.nccp");
