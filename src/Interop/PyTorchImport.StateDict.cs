@@ -85,7 +85,15 @@ public static partial class PyTorchImport
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return LoadStateDict(file);
+        try
+        {
+            return LoadStateDict(file);
+        }
+        catch (InvalidDataException e)
+        {
+            // The stream overload cannot know where its bytes came from; a user with several files needs the name.
+            throw new InvalidDataException($"'{path}': {e.Message}", e);
+        }
     }
 
     private static TensorDictionary ReadArchive(ZipArchive archive)

@@ -122,6 +122,7 @@ public sealed class PyTorchImportTests
     {
         var error = Assert.Throws<InvalidDataException>(() => PyTorchImport.LoadStateDict(FixturePath(fixture)));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        Assert.Contains(fixture, error.Message, StringComparison.Ordinal);
     }
 
     // ---------------------------------------------------------------- large networks, written at test time
