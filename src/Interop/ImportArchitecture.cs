@@ -20,10 +20,8 @@ internal static class ImportArchitecture
         }
         catch (ArgumentException e)
         {
-            // TODO: the shared parser words its messages for the ONNX exporter ("cannot be exported"); a neutral
-            // wording there would read better here.
-            throw new ArgumentException($"Weights cannot be imported into this architecture. {e.Message}",
-                nameof(architecture), e);
+            // The inner message already ends with the parameter's name; the outer one does not repeat it.
+            throw new ArgumentException($"Weights cannot be imported into this architecture. {e.Message}", e);
         }
 
         if (network.ParameterCount != parameterCount)

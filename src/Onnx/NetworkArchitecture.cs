@@ -359,7 +359,7 @@ internal sealed partial record NetworkArchitecture(LayerShape Input, IReadOnlyLi
 
     private static ArgumentException Error(string architecture, int index, string part, string reason) => new(
         (index == 0 ? $"The input '{part}'" : $"Layer {index}, '{part}',") +
-        $" of the architecture '{architecture}' cannot be exported: {reason}.",
+        $" of the architecture '{architecture}' cannot be read: {reason}.",
         nameof(architecture));
 
     // Digits only (no signs, spaces or exponents), so that nothing but the generator's own text parses.

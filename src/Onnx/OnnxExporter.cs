@@ -74,7 +74,17 @@ public static partial class OnnxExporter
 
     private static ModelProto CreateModel(string architecture, ReadOnlySpan<float> parameters, string graphName)
     {
-        NetworkArchitecture network = NetworkArchitecture.Parse(architecture);
+        NetworkArchitecture network;
+        try
+        {
+            network = NetworkArchitecture.Parse(architecture);
+        }
+        catch (ArgumentException e)
+        {
+            // The inner message already ends with the parameter's name; the outer one does not repeat it.
+            throw new ArgumentException($"This network cannot be exported to ONNX. {e.Message}", e);
+        }
+
         if (parameters.Length != network.ParameterCount)
         {
             throw new ArgumentException(
