@@ -20,8 +20,9 @@ internal static class ImportArchitecture
         }
         catch (ArgumentException e)
         {
-            // The inner message already ends with the parameter's name; the outer one does not repeat it.
-            throw new ArgumentException($"Weights cannot be imported into this architecture. {e.Message}", e);
+            throw new ArgumentException(
+                $"Weights cannot be imported into this architecture. {NetworkArchitecture.MessageOnly(e)}",
+                nameof(architecture), e);
         }
 
         if (network.ParameterCount != parameterCount)

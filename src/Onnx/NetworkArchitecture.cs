@@ -357,6 +357,18 @@ internal sealed partial record NetworkArchitecture(LayerShape Input, IReadOnlyLi
         return count == 0 ? baseName : baseName + "_" + count.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// An error's message without the "(Parameter 'x')" the runtime appends, for callers that wrap it in an
+    /// ArgumentException of their own about the same parameter, so the name is said once.
+    /// </summary>
+    internal static string MessageOnly(ArgumentException error)
+    {
+        string suffix = error.ParamName is null ? string.Empty : $" (Parameter '{error.ParamName}')";
+        return suffix.Length > 0 && error.Message.EndsWith(suffix, StringComparison.Ordinal)
+            ? error.Message[..^suffix.Length]
+            : error.Message;
+    }
+
     private static ArgumentException Error(string architecture, int index, string part, string reason) => new(
         (index == 0 ? $"The input '{part}'" : $"Layer {index}, '{part}',") +
         $" of the architecture '{architecture}' cannot be read: {reason}.",

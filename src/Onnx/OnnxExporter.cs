@@ -81,8 +81,8 @@ public static partial class OnnxExporter
         }
         catch (ArgumentException e)
         {
-            // The inner message already ends with the parameter's name; the outer one does not repeat it.
-            throw new ArgumentException($"This network cannot be exported to ONNX. {e.Message}", e);
+            throw new ArgumentException(
+                $"This network cannot be exported to ONNX. {NetworkArchitecture.MessageOnly(e)}", nameof(architecture), e);
         }
 
         if (parameters.Length != network.ParameterCount)

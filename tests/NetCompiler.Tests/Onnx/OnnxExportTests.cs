@@ -182,6 +182,10 @@ public sealed class OnnxExportTests
 
         Assert.Equal("architecture", exception.ParamName);
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("This network cannot be exported to ONNX.", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            exception.Message.IndexOf("(Parameter", StringComparison.Ordinal),
+            exception.Message.LastIndexOf("(Parameter", StringComparison.Ordinal));
     }
 
     [Fact]
