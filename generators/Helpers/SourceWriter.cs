@@ -10,7 +10,18 @@ internal sealed class SourceWriter
 {
     private const int IndentSize = 4;
     private readonly StringBuilder _builder = new();
+    private readonly Action<StringBuilder, string>? _appendLine;
     private int _indent;
+
+    public SourceWriter()
+    {
+    }
+
+    /// <summary>A writer that appends every line's text through <paramref name="appendLine"/> (after the indentation).</summary>
+    public SourceWriter(Action<StringBuilder, string> appendLine)
+    {
+        _appendLine = appendLine;
+    }
 
     public void WriteLine() => _builder.Append('\n');
 
@@ -21,7 +32,16 @@ internal sealed class SourceWriter
             _builder.Append(' ', _indent * IndentSize);
         }
 
-        _builder.Append(line).Append('\n');
+        if (_appendLine is null)
+        {
+            _builder.Append(line);
+        }
+        else
+        {
+            _appendLine(_builder, line);
+        }
+
+        _builder.Append('\n');
     }
 
     /// <summary>Writes several lines (a raw string block) at the current indentation.</summary>
