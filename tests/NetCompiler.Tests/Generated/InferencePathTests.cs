@@ -13,23 +13,22 @@ namespace NetCompiler.Tests.Generated;
 /// </summary>
 public sealed class InferencePathTests
 {
-    private const float Tolerance = 1e-5f;
 
     [Fact]
     public void SeedCnn_Inference_MatchesDirectComputation() =>
-        AssertInferenceMatchesTraining(new SeedCnn(), Inputs(SeedCnn.BatchSize * SeedCnn.InputLength, seed: 1, low: 0));
+        NetworkTestKit.AssertInferenceMatchesTraining(new SeedCnn(), Inputs(SeedCnn.BatchSize * SeedCnn.InputLength, seed: 1, low: 0));
 
     [Fact]
     public void UnevenConvCnn_Inference_MatchesDirectComputation() =>
-        AssertInferenceMatchesTraining(new UnevenConvCnn(), Inputs(UnevenConvCnn.BatchSize * UnevenConvCnn.InputLength, seed: 2));
+        NetworkTestKit.AssertInferenceMatchesTraining(new UnevenConvCnn(), Inputs(UnevenConvCnn.BatchSize * UnevenConvCnn.InputLength, seed: 2));
 
     [Fact]
     public void FlooredPoolCnn_Inference_MatchesDirectComputation() =>
-        AssertInferenceMatchesTraining(new FlooredPoolCnn(), Inputs(FlooredPoolCnn.BatchSize * FlooredPoolCnn.InputLength, seed: 3));
+        NetworkTestKit.AssertInferenceMatchesTraining(new FlooredPoolCnn(), Inputs(FlooredPoolCnn.BatchSize * FlooredPoolCnn.InputLength, seed: 3));
 
     [Fact]
     public void FiveByFivePoolCnn_Inference_MatchesDirectComputation() =>
-        AssertInferenceMatchesTraining(
+        NetworkTestKit.AssertInferenceMatchesTraining(
             new FiveByFivePoolCnn(), Inputs(FiveByFivePoolCnn.BatchSize * FiveByFivePoolCnn.InputLength, seed: 4));
 
     [Fact]
@@ -41,7 +40,7 @@ public sealed class InferencePathTests
         float[] inputs = Inputs(UnevenConvCnn.BatchSize * UnevenConvCnn.InputLength, seed: 5);
         float[] huge = Array.ConvertAll(inputs, x => x * 1e30f);
         network.ComputeLoss(huge, new int[UnevenConvCnn.BatchSize]);
-        AssertInferenceMatchesTraining(network, inputs);
+        NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
     }
 
     [Fact]
@@ -49,7 +48,7 @@ public sealed class InferencePathTests
     {
         var network = new UnevenConvCnn();
         float[] inputs = Inputs(UnevenConvCnn.BatchSize * UnevenConvCnn.InputLength, seed: 6);
-        float[] before = AssertInferenceMatchesTraining(network, inputs);
+        float[] before = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
 
         // Every kernel changes; the transformed kernels built above are now stale.
         Span<float> parameters = network.Parameters;
@@ -58,8 +57,8 @@ public sealed class InferencePathTests
             parameters[i] = parameters[i] * 1.5f + 0.01f;
         }
 
-        float[] after = AssertInferenceMatchesTraining(network, inputs);
-        Assert.True(MaxDifference(before, after) > 1e-3f, "the change to the weights did not reach the outputs");
+        float[] after = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
+        Assert.True(NetworkTestKit.MaxDifference(before, after) > 1e-3f, "the change to the weights did not reach the outputs");
     }
 
     [Fact]
@@ -68,14 +67,14 @@ public sealed class InferencePathTests
         var network = new SeedCnn();
         float[] inputs = Inputs(SeedCnn.BatchSize * SeedCnn.InputLength, seed: 7, low: 0);
         int[] labels = NetworkTestKit.RandomLabels(SeedCnn.BatchSize, SeedCnn.OutputLength, seed: 8);
-        float[] before = AssertInferenceMatchesTraining(network, inputs);
+        float[] before = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
         for (int step = 0; step < 3; step++)
         {
             network.TrainBatch(inputs, labels);
         }
 
-        float[] after = AssertInferenceMatchesTraining(network, inputs);
-        Assert.True(MaxDifference(before, after) > 1e-4f, "training did not change the outputs");
+        float[] after = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
+        Assert.True(NetworkTestKit.MaxDifference(before, after) > 1e-4f, "training did not change the outputs");
     }
 
     [Fact]
@@ -88,11 +87,11 @@ public sealed class InferencePathTests
         trained.Save(saved);
 
         var network = new UnevenConvCnn(seed: 12);
-        AssertInferenceMatchesTraining(network, inputs);
+        NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
         saved.Position = 0;
         network.Load(saved);
 
-        float[] loaded = AssertInferenceMatchesTraining(network, inputs);
+        float[] loaded = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
         Assert.Equal(Predict(trained, inputs), loaded);
     }
 
@@ -106,10 +105,10 @@ public sealed class InferencePathTests
 
         network.TrainBatch(inputs, NetworkTestKit.RandomLabels(UnevenConvCnn.BatchSize, UnevenConvCnn.OutputLength, seed: 15));
 
-        float[] expected = AssertInferenceMatchesTraining(network, inputs);
+        float[] expected = NetworkTestKit.AssertInferenceMatchesTraining(network, inputs);
         float[] after = Predict(copy, inputs);
         Assert.Equal(expected, after);
-        Assert.True(MaxDifference(before, after) > 1e-6f, "training did not change the copy's outputs");
+        Assert.True(NetworkTestKit.MaxDifference(before, after) > 1e-6f, "training did not change the copy's outputs");
     }
 
     private static float[] Predict(INetwork<float> network, float[] inputs)
@@ -121,40 +120,4 @@ public sealed class InferencePathTests
 
     private static float[] Inputs(int length, int seed, float low = -1f) =>
         NetworkTestKit.RandomInputs(length, seed, low, high: 1f);
-
-    /// <summary>Predict and Forward against ComputeLoss's outputs (direct computation), sample by sample.</summary>
-    internal static float[] AssertInferenceMatchesTraining(INetwork<float> network, float[] inputs)
-    {
-        int count = inputs.Length / network.InputLength;
-        int outputLength = network.OutputLength;
-        network.ComputeLoss(inputs, new int[count]);
-        float[] direct = network.Outputs.ToArray();
-
-        float[] predicted = new float[count * outputLength];
-        network.Predict(inputs, predicted);
-        float difference = MaxDifference(direct, predicted);
-        Assert.True(difference <= Tolerance, $"Predict differs from the direct computation by {difference}");
-
-        float[] one = new float[outputLength];
-        for (int s = 0; s < count; s++)
-        {
-            network.Forward(inputs.AsSpan(s * network.InputLength, network.InputLength), one);
-            difference = MaxDifference(direct.AsSpan(s * outputLength, outputLength), one);
-            Assert.True(difference <= Tolerance, $"Forward of sample {s} differs from the direct computation by {difference}");
-        }
-
-        return predicted;
-    }
-
-    internal static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        float max = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            max = MathF.Max(max, MathF.Abs(a[i] - b[i]));
-        }
-
-        return max;
-    }
 }

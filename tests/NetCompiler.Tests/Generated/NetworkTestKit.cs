@@ -1,5 +1,6 @@
 using System;
 using NetCompiler;
+using Xunit;
 
 namespace NetCompiler.Tests.Generated;
 
@@ -105,5 +106,48 @@ internal static class NetworkTestKit
         }
 
         return picked;
+    }
+
+    /// <summary>How far inference (prepared layouts: Winograd, folded embeddings, skipped pixels) may be from training.</summary>
+    public const float InferenceTolerance = 1e-5f;
+
+    /// <summary>
+    /// Predict and Forward, which may take inference's own paths, against ComputeLoss's outputs (the direct
+    /// computation training uses), sample by sample; returns Predict's outputs.
+    /// </summary>
+    public static float[] AssertInferenceMatchesTraining<TInput>(INetwork<TInput> network, TInput[] inputs)
+        where TInput : unmanaged
+    {
+        int count = inputs.Length / network.InputLength;
+        int outputLength = network.OutputLength;
+        network.ComputeLoss(inputs, new int[count]);
+        float[] direct = network.Outputs.ToArray();
+
+        float[] predicted = new float[count * outputLength];
+        network.Predict(inputs, predicted);
+        float difference = MaxDifference(direct, predicted);
+        Assert.True(difference <= InferenceTolerance, $"Predict differs from the direct computation by {difference}");
+
+        float[] one = new float[outputLength];
+        for (int s = 0; s < count; s++)
+        {
+            network.Forward(inputs.AsSpan(s * network.InputLength, network.InputLength), one);
+            difference = MaxDifference(direct.AsSpan(s * outputLength, outputLength), one);
+            Assert.True(difference <= InferenceTolerance, $"Forward of sample {s} differs from the direct computation by {difference}");
+        }
+
+        return predicted;
+    }
+
+    public static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        float max = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            max = MathF.Max(max, MathF.Abs(a[i] - b[i]));
+        }
+
+        return max;
     }
 }

@@ -12,14 +12,12 @@ namespace NetCompiler.Tests.Generated;
 /// </summary>
 public sealed class PreparedWeightsTests
 {
-    private const float Tolerance = 1e-5f;
-
     [Fact]
     public void FoldedEmbedding_FreshNetwork_MatchesDirectComputation()
     {
         var network = new TokenLstm(seed: 3);
         int[] tokens = Tokens(seed: 1);
-        AssertInferenceMatchesTraining(network, tokens);
+        NetworkTestKit.AssertInferenceMatchesTraining(network, tokens);
     }
 
     [Fact]
@@ -36,8 +34,8 @@ public sealed class PreparedWeightsTests
             parameters[i] = parameters[i] * 1.5f + 0.01f;
         }
 
-        float[] after = AssertInferenceMatchesTraining(network, tokens);
-        Assert.True(MaxDifference(before, after) > 1e-3f, "the change to the weights did not reach the outputs");
+        float[] after = NetworkTestKit.AssertInferenceMatchesTraining(network, tokens);
+        Assert.True(NetworkTestKit.MaxDifference(before, after) > 1e-3f, "the change to the weights did not reach the outputs");
     }
 
     [Fact]
@@ -52,8 +50,8 @@ public sealed class PreparedWeightsTests
             network.TrainBatch(tokens, labels);
         }
 
-        float[] after = AssertInferenceMatchesTraining(network, tokens);
-        Assert.True(MaxDifference(before, after) > 1e-4f, "training did not change the outputs");
+        float[] after = NetworkTestKit.AssertInferenceMatchesTraining(network, tokens);
+        Assert.True(NetworkTestKit.MaxDifference(before, after) > 1e-4f, "training did not change the outputs");
     }
 
     [Fact]
@@ -70,7 +68,7 @@ public sealed class PreparedWeightsTests
         saved.Position = 0;
         network.Load(saved);
 
-        float[] loaded = AssertInferenceMatchesTraining(network, tokens);
+        float[] loaded = NetworkTestKit.AssertInferenceMatchesTraining(network, tokens);
         Assert.Equal(Predict(trained, tokens), loaded);
     }
 
@@ -86,7 +84,7 @@ public sealed class PreparedWeightsTests
 
         float[] expected = Predict(network, tokens);
         Assert.Equal(expected, Predict(copy, tokens));
-        AssertInferenceMatchesTraining(network, tokens);
+        NetworkTestKit.AssertInferenceMatchesTraining(network, tokens);
     }
 
     private static int[] Tokens(int seed) =>
@@ -97,35 +95,5 @@ public sealed class PreparedWeightsTests
         float[] outputs = new float[tokens.Length / TokenLstm.InputLength * TokenLstm.OutputLength];
         network.Predict(tokens, outputs);
         return outputs;
-    }
-
-    /// <summary>Predict and Forward (prepared layouts) against ComputeLoss's outputs (direct computation).</summary>
-    private static float[] AssertInferenceMatchesTraining(TokenLstm network, int[] tokens)
-    {
-        int count = tokens.Length / TokenLstm.InputLength;
-        network.ComputeLoss(tokens, new int[count]);
-        float[] direct = network.Outputs.ToArray();
-
-        float[] predicted = Predict(network, tokens);
-        Assert.True(MaxDifference(direct, predicted) <= Tolerance,
-            $"Predict differs from the direct computation by {MaxDifference(direct, predicted)}");
-
-        float[] one = new float[TokenLstm.OutputLength];
-        network.Forward(tokens.AsSpan(0, TokenLstm.InputLength), one);
-        Assert.True(MaxDifference(direct.AsSpan(0, TokenLstm.OutputLength), one) <= Tolerance,
-            "Forward differs from the direct computation");
-        return predicted;
-    }
-
-    private static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        float max = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            max = MathF.Max(max, MathF.Abs(a[i] - b[i]));
-        }
-
-        return max;
     }
 }
