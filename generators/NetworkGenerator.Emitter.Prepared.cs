@@ -38,7 +38,7 @@ public sealed partial class NetworkGenerator
                 {
                     LayerNames n = m.Names[i];
                     w.WriteLine($"// {m.Layers[i].Name}: embedding(id)·W + b per token id, and the parameter version each row was built at.");
-                    w.WriteLine($"private readonly float[] {n.Field("FoldedGates")};");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("FoldedGates")};");
                     w.WriteLine($"private readonly long[] {n.Field("FoldedVersion")};");
                 }
 
@@ -47,13 +47,13 @@ public sealed partial class NetworkGenerator
                     LayerNames n = m.Names[i];
                     WinogradShape s = m.Winograd(i);
                     w.WriteLine($"// {m.Layers[i].Name}: the kernel transformed for Winograd, and the parameter version it was built at.");
-                    w.WriteLine($"private readonly float[] {n.Field("WinogradKernel")};");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("WinogradKernel")};");
                     w.WriteLine($"private readonly long[] {n.Field("WinogradVersion")};");
                     w.WriteLine($"// Per worker: the transformed input tiles and their 16 products (each instance has its own).");
-                    w.WriteLine($"private readonly float[] {n.Field("WinogradInput")} = " +
-                        $"new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.TransformedLength}];");
-                    w.WriteLine($"private readonly float[] {n.Field("WinogradProducts")} = " +
-                        $"new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.ProductsLength}];");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("WinogradInput")} = " +
+                        $"new global::NetCompiler.AlignedBuffer(global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.TransformedLength});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("WinogradProducts")} = " +
+                        $"new global::NetCompiler.AlignedBuffer(global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * {s.ProductsLength});");
                 }
             }
         }
@@ -73,14 +73,14 @@ public sealed partial class NetworkGenerator
                     var e = (EmbeddingLayerSpec)m.Layers[i - 1];
                     var l = (LstmLayerSpec)m.Layers[i];
                     LayerNames n = m.Names[i];
-                    w.WriteLine($"{n.Field("FoldedGates")} = new float[{(long)e.InputDim * l.Gates}];");
+                    w.WriteLine($"{n.Field("FoldedGates")} = new global::NetCompiler.AlignedBuffer({(long)e.InputDim * l.Gates});");
                     w.WriteLine($"{n.Field("FoldedVersion")} = new long[{e.InputDim}];");
                 }
 
                 if (m.UsesWinograd(i))
                 {
                     LayerNames n = m.Names[i];
-                    w.WriteLine($"{n.Field("WinogradKernel")} = new float[{m.Winograd(i).KernelLength}];");
+                    w.WriteLine($"{n.Field("WinogradKernel")} = new global::NetCompiler.AlignedBuffer({m.Winograd(i).KernelLength});");
                     w.WriteLine($"{n.Field("WinogradVersion")} = new long[1];");
                 }
             }
@@ -146,8 +146,8 @@ public sealed partial class NetworkGenerator
                     string stamp = n.Field("WinogradVersion");
                     using (w.Block($"if (global::System.Threading.Volatile.Read(ref {stamp}[0]) != version)"))
                     {
-                        w.WriteLine($"{n.Method}TransformKernel(ref MemoryMarshal.GetArrayDataReference(_parameters), " +
-                            $"ref MemoryMarshal.GetArrayDataReference({n.Field("WinogradKernel")}));");
+                        w.WriteLine($"{n.Method}TransformKernel(ref _parameters.Reference, " +
+                            $"ref {n.Field("WinogradKernel")}.Reference);");
                         w.WriteLine($"global::System.Threading.Volatile.Write(ref {stamp}[0], version);");
                     }
                 }
@@ -173,8 +173,8 @@ public sealed partial class NetworkGenerator
             using (w.Block($"private void {n.Method}FoldedProjection(ref int input, ref float gates)"))
             {
                 w.WriteLine("long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);");
-                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
-                w.WriteLine($"ref float table = ref MemoryMarshal.GetArrayDataReference({table});");
+                w.WriteLine("ref float parameters = ref _parameters.Reference;");
+                w.WriteLine($"ref float table = ref {table}.Reference;");
                 using (w.Block($"for (int t = 0; t < {l.Steps}; t++)"))
                 {
                     w.WriteLine("int id = Unsafe.Add(ref input, t);");

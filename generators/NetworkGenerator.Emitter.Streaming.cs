@@ -39,8 +39,8 @@ public sealed partial class NetworkGenerator
                 {
                     if (m.Layers[i] is LstmLayerSpec)
                     {
-                        w.WriteLine($"Array.Clear({m.Names[i].Field("StreamHidden")});");
-                        w.WriteLine($"Array.Clear({m.Names[i].Field("StreamCell")});");
+                        w.WriteLine($"{m.Names[i].Field("StreamHidden")}.Clear();");
+                        w.WriteLine($"{m.Names[i].Field("StreamCell")}.Clear();");
                     }
                 }
             }
@@ -55,7 +55,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckSample(input.Length, StepInputLength, nameof(input));");
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 w.WriteLine("_outputCount = 0;");
-                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                w.WriteLine("ref float parameters = ref _parameters.Reference;");
                 w.WriteLine("ref float current = ref MemoryMarshal.GetReference(input);");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
@@ -66,20 +66,20 @@ public sealed partial class NetworkGenerator
                     {
                         case LstmLayerSpec l:
                             // The recurrence runs step 1 of two-step buffers whose step 0 holds the kept state.
-                            string gates = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamGates")})";
-                            string hidden = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")})";
-                            string cell = $"ref MemoryMarshal.GetArrayDataReference({n.Field("StreamCell")})";
-                            w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, ref {n.Field("StreamGates")}[{l.Gates}]);");
+                            string gates = $"ref {n.Field("StreamGates")}.Reference";
+                            string hidden = $"ref {n.Field("StreamHidden")}.Reference";
+                            string cell = $"ref {n.Field("StreamCell")}.Reference";
+                            w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, ref Unsafe.Add(ref {n.Field("StreamGates")}.Reference, {l.Gates}));");
                             w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, {cell}, {hidden}, count: 1, from: 1, to: 2, keepGates: false);");
                             w.WriteLine($"{n.Field("StreamHidden")}.AsSpan({l.Units}).CopyTo({n.Field("StreamHidden")});");
                             w.WriteLine($"{n.Field("StreamCell")}.AsSpan({l.Units}).CopyTo({n.Field("StreamCell")});");
-                            w.WriteLine($"current = ref MemoryMarshal.GetArrayDataReference({n.Field("StreamHidden")});");
+                            w.WriteLine($"current = ref {n.Field("StreamHidden")}.Reference;");
                             break;
                         case ConvLayerSpec c:
                             string method = c.IsSinglePixel ? n.Method : n.Prefix + "Step";
-                            w.WriteLine($"{method}Forward(ref current, ref parameters, ref MemoryMarshal.GetArrayDataReference({n.Output}));");
+                            w.WriteLine($"{method}Forward(ref current, ref parameters, ref {n.Output}.Reference);");
                             EmitActivationForward(w, c, i == m.Last, $"{n.Output}.AsSpan(0, {c.OutChannels})");
-                            w.WriteLine($"current = ref MemoryMarshal.GetArrayDataReference({n.Output});");
+                            w.WriteLine($"current = ref {n.Output}.Reference;");
                             break;
                     }
                 }
@@ -104,9 +104,9 @@ public sealed partial class NetworkGenerator
                 if (m.Layers[i] is LstmLayerSpec l)
                 {
                     LayerNames n = m.Names[i];
-                    w.WriteLine($"private readonly float[] {n.Field("StreamHidden")} = new float[{2 * l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.Field("StreamCell")} = new float[{2 * l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.Field("StreamGates")} = new float[{2 * l.Gates}];");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("StreamHidden")} = new global::NetCompiler.AlignedBuffer({2 * l.Units});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("StreamCell")} = new global::NetCompiler.AlignedBuffer({2 * l.Units});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("StreamGates")} = new global::NetCompiler.AlignedBuffer({2 * l.Gates});");
                 }
             }
         }

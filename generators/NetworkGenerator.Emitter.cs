@@ -127,8 +127,8 @@ public sealed partial class NetworkGenerator
                 EmitLayerKernels(w, model);
                 EmitStreamingKernels(w, model);
                 w.WriteLine();
-                w.WriteLine("private static ref float Slot(float[] buffer, int sample, int length) =>");
-                w.WriteLine("    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), sample * length);");
+                w.WriteLine("private static ref float Slot(global::NetCompiler.AlignedBuffer buffer, int sample, int length) =>");
+                w.WriteLine("    ref Unsafe.Add(ref buffer.Reference, sample * length);");
             }
 
             for (int i = outer.Count - 1; i >= 0; i--)
@@ -384,16 +384,16 @@ public sealed partial class NetworkGenerator
         private static void EmitFields(SourceWriter w, EmitModel m)
         {
             w.WriteLine("// Every buffer is allocated here, once; no member below allocates.");
-            w.WriteLine("private readonly float[] _parameters;");
-            w.WriteLine("private readonly float[] _gradients = new float[ParameterCount];");
+            w.WriteLine("private readonly global::NetCompiler.AlignedBuffer _parameters;");
+            w.WriteLine("private readonly global::NetCompiler.AlignedBuffer _gradients = new global::NetCompiler.AlignedBuffer(ParameterCount);");
             string state = m.Spec.Optimizer.Kind == OptimizerKind.Adam
                 ? "Adam's first moments, then its second moments"
                 : "SGD's velocity (empty without momentum)";
-            w.WriteLine($"private readonly float[] _optimizerState = new float[{m.OptimizerStateLength}]; // {state}");
+            w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer _optimizerState = new global::NetCompiler.AlignedBuffer({m.OptimizerStateLength}); // {state}");
             w.WriteLine("private long _step;");
             w.WriteLine("// Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.");
             w.WriteLine("private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];");
-            w.WriteLine("private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);");
+            w.WriteLine("private readonly global::NetCompiler.AlignedBuffer[] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);");
             w.WriteLine("private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);");
             w.WriteLine("private int _batchCount;");
             w.WriteLine("private bool _withGradient;");
@@ -412,46 +412,46 @@ public sealed partial class NetworkGenerator
                     continue;
                 }
 
-                w.WriteLine($"private readonly float[] {n.Output} = new float[BatchSize * {n.OutputLength}];");
-                w.WriteLine($"private readonly float[] {n.OutputGradient} = new float[BatchSize * {n.OutputLength}];");
+                w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Output} = new global::NetCompiler.AlignedBuffer(BatchSize * {n.OutputLength});");
+                w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.OutputGradient} = new global::NetCompiler.AlignedBuffer(BatchSize * {n.OutputLength});");
                 if (layer is ConvLayerSpec c)
                 {
                     if (c.IsPadded)
                     {
-                        w.WriteLine($"private readonly float[] {n.Padded} = new float[BatchSize * {n.Method}PaddedLength];");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Padded} = new global::NetCompiler.AlignedBuffer(BatchSize * {n.Method}PaddedLength);");
                         if (m.NeedsInputGradient(i))
                         {
-                            w.WriteLine($"private readonly float[] {n.PaddedGradient} = new float[BatchSize * {n.Method}PaddedLength];");
+                            w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.PaddedGradient} = new global::NetCompiler.AlignedBuffer(BatchSize * {n.Method}PaddedLength);");
                         }
                     }
 
                     if (m.NeedsInputGradient(i))
                     {
-                        w.WriteLine($"private readonly float[] {n.Transposed} = new float[{n.KernelLength}];");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Transposed} = new global::NetCompiler.AlignedBuffer({n.KernelLength});");
                     }
                 }
                 else if (layer is LstmLayerSpec l)
                 {
                     int steps = l.Steps;
-                    w.WriteLine($"private readonly float[] {n.Gates} = new float[BatchSize * {steps * l.Gates}];");
-                    w.WriteLine($"private readonly float[] {n.GateGradient} = new float[BatchSize * {steps * l.Gates}];");
-                    w.WriteLine($"private readonly float[] {n.Cell} = new float[BatchSize * {steps * l.Units}];");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Gates} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Gates});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.GateGradient} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Gates});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Cell} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Units});");
                     if (!l.ReturnSequences)
                     {
-                        w.WriteLine($"private readonly float[] {n.Hidden} = new float[BatchSize * {steps * l.Units}];");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Hidden} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Units});");
                     }
 
-                    w.WriteLine($"private readonly float[] {n.HiddenGradient} = new float[BatchSize * {l.Units}];");
-                    w.WriteLine($"private readonly float[] {n.CellGradient} = new float[BatchSize * {l.Units}];");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.HiddenGradient} = new global::NetCompiler.AlignedBuffer(BatchSize * {l.Units});");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.CellGradient} = new global::NetCompiler.AlignedBuffer(BatchSize * {l.Units});");
                     if (l.Masked)
                     {
-                        w.WriteLine($"private readonly float[] {n.Field("HiddenGradientNext")} = new float[BatchSize * {l.Units}];");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("HiddenGradientNext")} = new global::NetCompiler.AlignedBuffer(BatchSize * {l.Units});");
                     }
 
-                    w.WriteLine($"private readonly float[] {n.TransposedRecurrent} = new float[{n.RecurrentLength}];");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.TransposedRecurrent} = new global::NetCompiler.AlignedBuffer({n.RecurrentLength});");
                     if (m.NeedsInputGradient(i))
                     {
-                        w.WriteLine($"private readonly float[] {n.Transposed} = new float[{n.KernelLength}];");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Transposed} = new global::NetCompiler.AlignedBuffer({n.KernelLength});");
                     }
                 }
             }
@@ -494,7 +494,7 @@ public sealed partial class NetworkGenerator
             w.WriteLine($"/// <summary>Creates the network: {string.Join(", ", parts)}, drawn in layer order from the seed.</summary>");
             using (w.Block($"public {cls}(int seed)"))
             {
-                w.WriteLine("_parameters = new float[ParameterCount];");
+                w.WriteLine("_parameters = new global::NetCompiler.AlignedBuffer(ParameterCount);");
                 EmitPreparedWeightAllocation(w, m);
                 w.WriteLine("var random = new global::NetCompiler.NetworkRandom(seed);");
                 for (int i = 0; i < m.Layers.Length; i++)
@@ -597,7 +597,7 @@ public sealed partial class NetworkGenerator
 
                 """);
             w.WriteLine("/// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>");
-            w.WriteLine($"public ReadOnlySpan<float> Outputs => new ReadOnlySpan<float>({m.LastOutput}, 0, _outputCount * OutputLength);");
+            w.WriteLine($"public ReadOnlySpan<float> Outputs => {m.LastOutput}.AsSpan(0, _outputCount * OutputLength);");
             w.WriteLine();
             w.WriteLine("/// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>");
             w.WriteLine("public long Iterations => _step;");
@@ -610,7 +610,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("_outputCount = 0;");
                 WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
                 w.WriteLine("ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);");
-                w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, 0, OutputLength).CopyTo(output);");
+                w.WriteLine($"{m.LastOutput}.AsSpan(0, OutputLength).CopyTo(output);");
             }
 
             w.WriteLine();
@@ -639,7 +639,7 @@ public sealed partial class NetworkGenerator
                 {
                     w.WriteLine("int count = Math.Min(slots, end - s);");
                     w.WriteLine("ForwardSamples(ref Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);");
-                    w.WriteLine($"new ReadOnlySpan<float>({m.LastOutput}, worker * slots * OutputLength, count * OutputLength)");
+                    w.WriteLine($"{m.LastOutput}.AsSpan(worker * slots * OutputLength, count * OutputLength)");
                     w.WriteLine("    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));");
                 }
             }
@@ -695,8 +695,8 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("_workerLoss[worker] = Loss(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref labels, start), end - start), start, end - start);");
                 using (w.Block("if (_withGradient)"))
                 {
-                    w.WriteLine("float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];");
-                    w.WriteLine("Array.Clear(gradients);");
+                    w.WriteLine("global::NetCompiler.AlignedBuffer gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];");
+                    w.WriteLine("gradients.Clear();");
                     w.WriteLine("Backward(ref Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);");
                 }
             }
@@ -884,7 +884,7 @@ public sealed partial class NetworkGenerator
             string t = m.Spec.InputType;
             using (w.Block($"private void ForwardSamples(ref {t} inputs, int first, int count, bool inference)"))
             {
-                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                w.WriteLine("ref float parameters = ref _parameters.Reference;");
                 for (int i = 0; i < m.Layers.Length;)
                 {
                     int end = i;
@@ -948,7 +948,7 @@ public sealed partial class NetworkGenerator
                             {
                                 WinogradShape shape = m.Winograd(i);
                                 w.WriteLine($"{n.Method}Winograd({sourceRef}, ref parameters, " +
-                                    $"ref MemoryMarshal.GetArrayDataReference({n.Field("WinogradKernel")}), " +
+                                    $"ref {n.Field("WinogradKernel")}.Reference, " +
                                     $"ref Slot({n.Field("WinogradInput")}, sample, {shape.TransformedLength}), " +
                                     $"ref Slot({n.Field("WinogradProducts")}, sample, {shape.ProductsLength}), {outputRef});");
                             }
@@ -1081,7 +1081,7 @@ public sealed partial class NetworkGenerator
             using (w.Block("private double Loss(ReadOnlySpan<int> labels, int start, int count)"))
             {
                 w.WriteLine($"return global::NetCompiler.LossKernels.{kernel}(");
-                w.WriteLine($"    new ReadOnlySpan<float>({m.LastOutput}, start * OutputLength, count * OutputLength),");
+                w.WriteLine($"    {m.LastOutput}.AsSpan(start * OutputLength, count * OutputLength),");
                 w.WriteLine("    labels,");
                 w.WriteLine($"    _withGradient ? {m.LastOutputGradient}.AsSpan(start * OutputLength, count * OutputLength) : Span<float>.Empty,");
                 w.WriteLine("    _batchCount);");
@@ -1098,27 +1098,27 @@ public sealed partial class NetworkGenerator
             // Kernels transposed for input gradients are shared by every range, so they are built once, before.
             using (w.Block("private void PrepareBackward()"))
             {
-                w.WriteLine("ref float parameters = ref MemoryMarshal.GetArrayDataReference(_parameters);");
+                w.WriteLine("ref float parameters = ref _parameters.Reference;");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
                     LayerNames n = m.Names[i];
                     if (m.Layers[i] is LstmLayerSpec)
                     {
-                        w.WriteLine($"{n.Method}TransposeRecurrent(ref parameters, ref MemoryMarshal.GetArrayDataReference({n.TransposedRecurrent}));");
+                        w.WriteLine($"{n.Method}TransposeRecurrent(ref parameters, ref {n.TransposedRecurrent}.Reference);");
                     }
 
                     if (m.NeedsInputGradient(i) && m.Layers[i] is ConvLayerSpec or LstmLayerSpec)
                     {
                         string method = m.Layers[i] is LstmLayerSpec ? ProjectionNames(n).Method : n.Method;
-                        w.WriteLine($"{method}TransposeKernel(ref parameters, ref MemoryMarshal.GetArrayDataReference({n.Transposed}));");
+                        w.WriteLine($"{method}TransposeKernel(ref parameters, ref {n.Transposed}.Reference);");
                     }
                 }
             }
 
             w.WriteLine();
-            using (w.Block($"private void Backward(ref {m.Spec.InputType} inputs, int start, int count, float[] gradientBuffer)"))
+            using (w.Block($"private void Backward(ref {m.Spec.InputType} inputs, int start, int count, global::NetCompiler.AlignedBuffer gradientBuffer)"))
             {
-                w.WriteLine("ref float gradients = ref MemoryMarshal.GetArrayDataReference(gradientBuffer);");
+                w.WriteLine("ref float gradients = ref gradientBuffer.Reference;");
                 for (int i = m.Last; i >= 0; i--)
                 {
                     LayerSpec layer = m.Layers[i];
@@ -1157,7 +1157,7 @@ public sealed partial class NetworkGenerator
                                 string target = c.IsPadded ? n.PaddedGradient : sourceGradient!;
                                 int length = c.IsPadded ? c.PaddedLength : c.Input.Length;
                                 w.WriteLine($"{Span(target, length.ToString(Invariant))}.Clear();");
-                                w.WriteLine($"{n.Method}BackwardInput({gradientRef}, ref MemoryMarshal.GetArrayDataReference({n.Transposed}), " +
+                                w.WriteLine($"{n.Method}BackwardInput({gradientRef}, ref {n.Transposed}.Reference, " +
                                     $"{Batch(target, length)}, count);");
                                 if (c.IsPadded)
                                 {
@@ -1197,7 +1197,7 @@ public sealed partial class NetworkGenerator
             string mask = l.Masked ? $"ref _mask[start * InputLength], {Batch(n.Field("HiddenGradientNext"), l.Units)}, " : "";
             LayerNames projection = ProjectionNames(n);
             string gateGradient = Batch(n.GateGradient, steps * l.Gates);
-            w.WriteLine($"{n.Method}BackwardThroughTime(ref MemoryMarshal.GetArrayDataReference({n.TransposedRecurrent}), " +
+            w.WriteLine($"{n.Method}BackwardThroughTime(ref {n.TransposedRecurrent}.Reference, " +
                 $"{Batch(n.Gates, steps * l.Gates)}, {Batch(n.Cell, steps * l.Units)}, {Batch(n.OutputGradient, l.Output.Length)}, " +
                 $"{gateGradient}, {Batch(n.HiddenGradient, l.Units)}, {Batch(n.CellGradient, l.Units)}, {mask}count);");
             w.WriteLine($"{n.Method}BackwardRecurrent({Batch(hidden, steps * l.Units)}, {gateGradient}, ref gradients, count);");
@@ -1205,7 +1205,7 @@ public sealed partial class NetworkGenerator
             if (needsInput)
             {
                 w.WriteLine($"{Span(sourceGradient!, l.Input.Length.ToString(Invariant))}.Clear();");
-                w.WriteLine($"{projection.Method}BackwardInput({gateGradient}, ref MemoryMarshal.GetArrayDataReference({n.Transposed}), " +
+                w.WriteLine($"{projection.Method}BackwardInput({gateGradient}, ref {n.Transposed}.Reference, " +
                     $"{Batch(sourceGradient!, l.Input.Length)}, count);");
             }
         }

@@ -40,12 +40,12 @@ public static class BatchParallel
     public static int MaxWorkers(int batchSize) => Math.Max(1, Math.Min(DefaultDegree, batchSize));
 
     /// <summary>Gradient buffers for every worker beyond the first, allocated once with the network.</summary>
-    public static float[][] Buffers(int batchSize, int parameterCount)
+    public static AlignedBuffer[] Buffers(int batchSize, int parameterCount)
     {
-        var buffers = new float[MaxWorkers(batchSize) - 1][];
+        var buffers = new AlignedBuffer[MaxWorkers(batchSize) - 1];
         for (int i = 0; i < buffers.Length; i++)
         {
-            buffers[i] = new float[parameterCount];
+            buffers[i] = new AlignedBuffer(parameterCount);
         }
 
         return buffers;

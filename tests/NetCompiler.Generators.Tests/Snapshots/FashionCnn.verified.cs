@@ -62,41 +62,41 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     private const int Layer7BiasOffset = 225024; // bias [10]
 
     // Every buffer is allocated here, once; no member below allocates.
-    private readonly float[] _parameters;
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _optimizerState = new float[450068]; // Adam's first moments, then its second moments
+    private readonly global::NetCompiler.AlignedBuffer _parameters;
+    private readonly global::NetCompiler.AlignedBuffer _gradients = new global::NetCompiler.AlignedBuffer(ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer _optimizerState = new global::NetCompiler.AlignedBuffer(450068); // Adam's first moments, then its second moments
     private long _step;
     // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
     private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
-    private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer[] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
     private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
     private int _batchCount;
     private bool _withGradient;
     private int _outputCount;
-    private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
-    private readonly float[] _layer4Output = new float[BatchSize * Layer4OutputLength];
-    private readonly float[] _layer4OutputGradient = new float[BatchSize * Layer4OutputLength];
-    private readonly float[] _layer6Output = new float[BatchSize * Layer6OutputLength];
-    private readonly float[] _layer6OutputGradient = new float[BatchSize * Layer6OutputLength];
-    private readonly float[] _layer6TransposedKernel = new float[Layer6KernelLength];
-    private readonly float[] _layer7Output = new float[BatchSize * Layer7OutputLength];
-    private readonly float[] _layer7OutputGradient = new float[BatchSize * Layer7OutputLength];
-    private readonly float[] _layer7TransposedKernel = new float[Layer7KernelLength];
+    private readonly global::NetCompiler.AlignedBuffer _layer1Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer1OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer3KernelLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer4Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer4OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer4OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer4OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer6Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer6OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer6OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer6OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer6TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer6KernelLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer7Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer7OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer7OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer7OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer7TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer7KernelLength);
     // Bumped whenever the parameters may have changed; shared with inference copies. Starts at 1, so a prepared
     // part stamped 0 has never been built.
     private readonly long[] _parameterVersion;
     // conv2d_1: the kernel transformed for Winograd, and the parameter version it was built at.
-    private readonly float[] _layer3WinogradKernel;
+    private readonly global::NetCompiler.AlignedBuffer _layer3WinogradKernel;
     private readonly long[] _layer3WinogradVersion;
     // Per worker: the transformed input tiles and their 16 products (each instance has its own).
-    private readonly float[] _layer3WinogradInput = new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 12800];
-    private readonly float[] _layer3WinogradProducts = new float[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 25600];
+    private readonly global::NetCompiler.AlignedBuffer _layer3WinogradInput = new global::NetCompiler.AlignedBuffer(global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 12800);
+    private readonly global::NetCompiler.AlignedBuffer _layer3WinogradProducts = new global::NetCompiler.AlignedBuffer(global::NetCompiler.BatchParallel.MaxWorkers(BatchSize) * 25600);
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
     public FashionCnn()
@@ -107,9 +107,9 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     /// <summary>Creates the network: glorot_uniform kernels, zero biases, drawn in layer order from the seed.</summary>
     public FashionCnn(int seed)
     {
-        _parameters = new float[ParameterCount];
+        _parameters = new global::NetCompiler.AlignedBuffer(ParameterCount);
         _parameterVersion = new long[] { 1 };
-        _layer3WinogradKernel = new float[32768];
+        _layer3WinogradKernel = new global::NetCompiler.AlignedBuffer(32768);
         _layer3WinogradVersion = new long[1];
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 9, 288, ref random);
@@ -146,7 +146,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
         if (global::System.Threading.Volatile.Read(ref _layer3WinogradVersion[0]) != version)
         {
-            Layer3TransformKernel(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel));
+            Layer3TransformKernel(ref _parameters.Reference, ref _layer3WinogradKernel.Reference);
             global::System.Threading.Volatile.Write(ref _layer3WinogradVersion[0], version);
         }
     }
@@ -180,7 +180,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer7Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => _layer7Output.AsSpan(0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
@@ -192,7 +192,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         _outputCount = 0;
         PrepareInference();
         ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new global::System.ReadOnlySpan<float>(_layer7Output, 0, OutputLength).CopyTo(output);
+        _layer7Output.AsSpan(0, OutputLength).CopyTo(output);
     }
 
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -215,7 +215,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         {
             int count = global::System.Math.Min(slots, end - s);
             ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new global::System.ReadOnlySpan<float>(_layer7Output, worker * slots * OutputLength, count * OutputLength)
+            _layer7Output.AsSpan(worker * slots * OutputLength, count * OutputLength)
                 .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
@@ -263,8 +263,8 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
-            float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            global::System.Array.Clear(gradients);
+            global::NetCompiler.AlignedBuffer gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+            gradients.Clear();
             Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
@@ -367,7 +367,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
 
     private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref _parameters.Reference;
 
         for (int s = 0; s < count; s++)
         {
@@ -383,7 +383,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
             // Layer 3: conv2d_1 (Conv2D), (13, 13, 32) -> (11, 11, 64)
             if (inference)
             {
-                Layer3Winograd(ref Slot(_layer2Output, sample, 5408), ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3WinogradKernel), ref Slot(_layer3WinogradInput, sample, 12800), ref Slot(_layer3WinogradProducts, sample, 25600), ref Slot(_layer3Output, sample, Layer3OutputLength));
+                Layer3Winograd(ref Slot(_layer2Output, sample, 5408), ref parameters, ref _layer3WinogradKernel.Reference, ref Slot(_layer3WinogradInput, sample, 12800), ref Slot(_layer3WinogradProducts, sample, 25600), ref Slot(_layer3Output, sample, Layer3OutputLength));
             }
             else
             {
@@ -409,7 +409,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
     private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromProbabilities(
-            new global::System.ReadOnlySpan<float>(_layer7Output, start * OutputLength, count * OutputLength),
+            _layer7Output.AsSpan(start * OutputLength, count * OutputLength),
             labels,
             _withGradient ? _layer7OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
@@ -417,26 +417,26 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
 
     private void PrepareBackward()
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
-        Layer6TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel));
-        Layer7TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel));
+        ref float parameters = ref _parameters.Reference;
+        Layer3TransposeKernel(ref parameters, ref _layer3TransposedKernel.Reference);
+        Layer6TransposeKernel(ref parameters, ref _layer6TransposedKernel.Reference);
+        Layer7TransposeKernel(ref parameters, ref _layer7TransposedKernel.Reference);
     }
 
-    private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+    private void Backward(ref float inputs, int start, int count, global::NetCompiler.AlignedBuffer gradientBuffer)
     {
-        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref gradientBuffer.Reference;
 
         // Layer 7: dense_1 (Dense), gradients flow (10) -> (128)
         Layer7BackwardKernel(ref Slot(_layer6Output, start, 128), ref Slot(_layer7OutputGradient, start, 10), ref gradients, count);
         _layer6OutputGradient.AsSpan(start * 128, count * 128).Clear();
-        Layer7BackwardInput(ref Slot(_layer7OutputGradient, start, 10), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer7TransposedKernel), ref Slot(_layer6OutputGradient, start, 128), count);
+        Layer7BackwardInput(ref Slot(_layer7OutputGradient, start, 10), ref _layer7TransposedKernel.Reference, ref Slot(_layer6OutputGradient, start, 128), count);
 
         // Layer 6: dense (Dense), gradients flow (128) -> (1600)
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer6Output.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength), _layer6OutputGradient.AsSpan(start * Layer6OutputLength, count * Layer6OutputLength));
         Layer6BackwardKernel(ref Slot(_layer4Output, start, 1600), ref Slot(_layer6OutputGradient, start, 128), ref gradients, count);
         _layer4OutputGradient.AsSpan(start * 1600, count * 1600).Clear();
-        Layer6BackwardInput(ref Slot(_layer6OutputGradient, start, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer6TransposedKernel), ref Slot(_layer4OutputGradient, start, 1600), count);
+        Layer6BackwardInput(ref Slot(_layer6OutputGradient, start, 128), ref _layer6TransposedKernel.Reference, ref Slot(_layer4OutputGradient, start, 1600), count);
 
         // Layer 4: max_pooling2d_1 (MaxPooling2D), gradients flow (5, 5, 64) -> (11, 11, 64)
         _layer3OutputGradient.AsSpan(start * 7744, count * 7744).Clear();
@@ -446,7 +446,7 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         global::NetCompiler.ActivationKernels.ReLUBackward(_layer3Output.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength), _layer3OutputGradient.AsSpan(start * Layer3OutputLength, count * Layer3OutputLength));
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 5408), ref Slot(_layer3OutputGradient, start, 7744), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 5408, count * 5408).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 7744), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 5408), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 7744), ref _layer3TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 5408), count);
 
         // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (13, 13, 32) -> (26, 26, 32)
         _layer1OutputGradient.AsSpan(start * 21632, count * 21632).Clear();
@@ -4345,6 +4345,6 @@ partial class FashionCnn : global::NetCompiler.INetwork<float>, global::NetCompi
         }
     }
 
-    private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+    private static ref float Slot(global::NetCompiler.AlignedBuffer buffer, int sample, int length) =>
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref buffer.Reference, sample * length);
 }

@@ -51,46 +51,46 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     private const int Layer3BiasOffset = 600; // bias [2]
 
     // Every buffer is allocated here, once; no member below allocates.
-    private readonly float[] _parameters;
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _optimizerState = new float[602]; // SGD's velocity (empty without momentum)
+    private readonly global::NetCompiler.AlignedBuffer _parameters;
+    private readonly global::NetCompiler.AlignedBuffer _gradients = new global::NetCompiler.AlignedBuffer(ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer _optimizerState = new global::NetCompiler.AlignedBuffer(602); // SGD's velocity (empty without momentum)
     private long _step;
     // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
     private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
-    private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer[] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
     private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
     private int _batchCount;
     private bool _withGradient;
     private readonly float[] _clipScales = new float[s_tensors.Length];
     private int _outputCount;
-    private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer1Gates = new float[BatchSize * 640];
-    private readonly float[] _layer1GateGradient = new float[BatchSize * 640];
-    private readonly float[] _layer1Cell = new float[BatchSize * 160];
-    private readonly float[] _layer1HiddenGradient = new float[BatchSize * 8];
-    private readonly float[] _layer1CellGradient = new float[BatchSize * 8];
-    private readonly float[] _layer1TransposedRecurrentKernel = new float[Layer1RecurrentLength];
-    private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer2Gates = new float[BatchSize * 320];
-    private readonly float[] _layer2GateGradient = new float[BatchSize * 320];
-    private readonly float[] _layer2Cell = new float[BatchSize * 80];
-    private readonly float[] _layer2Hidden = new float[BatchSize * 80];
-    private readonly float[] _layer2HiddenGradient = new float[BatchSize * 4];
-    private readonly float[] _layer2CellGradient = new float[BatchSize * 4];
-    private readonly float[] _layer2TransposedRecurrentKernel = new float[Layer2RecurrentLength];
-    private readonly float[] _layer2TransposedKernel = new float[Layer2KernelLength];
-    private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
+    private readonly global::NetCompiler.AlignedBuffer _layer1Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer1OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer1Gates = new global::NetCompiler.AlignedBuffer(BatchSize * 640);
+    private readonly global::NetCompiler.AlignedBuffer _layer1GateGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 640);
+    private readonly global::NetCompiler.AlignedBuffer _layer1Cell = new global::NetCompiler.AlignedBuffer(BatchSize * 160);
+    private readonly global::NetCompiler.AlignedBuffer _layer1HiddenGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 8);
+    private readonly global::NetCompiler.AlignedBuffer _layer1CellGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 8);
+    private readonly global::NetCompiler.AlignedBuffer _layer1TransposedRecurrentKernel = new global::NetCompiler.AlignedBuffer(Layer1RecurrentLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Gates = new global::NetCompiler.AlignedBuffer(BatchSize * 320);
+    private readonly global::NetCompiler.AlignedBuffer _layer2GateGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 320);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Cell = new global::NetCompiler.AlignedBuffer(BatchSize * 80);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Hidden = new global::NetCompiler.AlignedBuffer(BatchSize * 80);
+    private readonly global::NetCompiler.AlignedBuffer _layer2HiddenGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 4);
+    private readonly global::NetCompiler.AlignedBuffer _layer2CellGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 4);
+    private readonly global::NetCompiler.AlignedBuffer _layer2TransposedRecurrentKernel = new global::NetCompiler.AlignedBuffer(Layer2RecurrentLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer2KernelLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer3KernelLength);
     // The recurrent state Step keeps between calls (the first half; the second is the next step), and scratch gates.
-    private readonly float[] _layer1StreamHidden = new float[16];
-    private readonly float[] _layer1StreamCell = new float[16];
-    private readonly float[] _layer1StreamGates = new float[64];
-    private readonly float[] _layer2StreamHidden = new float[8];
-    private readonly float[] _layer2StreamCell = new float[8];
-    private readonly float[] _layer2StreamGates = new float[32];
+    private readonly global::NetCompiler.AlignedBuffer _layer1StreamHidden = new global::NetCompiler.AlignedBuffer(16);
+    private readonly global::NetCompiler.AlignedBuffer _layer1StreamCell = new global::NetCompiler.AlignedBuffer(16);
+    private readonly global::NetCompiler.AlignedBuffer _layer1StreamGates = new global::NetCompiler.AlignedBuffer(64);
+    private readonly global::NetCompiler.AlignedBuffer _layer2StreamHidden = new global::NetCompiler.AlignedBuffer(8);
+    private readonly global::NetCompiler.AlignedBuffer _layer2StreamCell = new global::NetCompiler.AlignedBuffer(8);
+    private readonly global::NetCompiler.AlignedBuffer _layer2StreamGates = new global::NetCompiler.AlignedBuffer(32);
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
     public SensorStream()
@@ -101,7 +101,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>Creates the network: glorot_uniform kernels, orthogonal recurrent kernels, biases zero but one for LSTM forget gates, drawn in layer order from the seed.</summary>
     public SensorStream(int seed)
     {
-        _parameters = new float[ParameterCount];
+        _parameters = new global::NetCompiler.AlignedBuffer(ParameterCount);
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 3, 32, ref random);
         global::NetCompiler.Initializers.Orthogonal(_parameters.AsSpan(Layer1RecurrentOffset, Layer1RecurrentLength), 8, 32, ref random);
@@ -148,7 +148,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => _layer3Output.AsSpan(0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
@@ -159,7 +159,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
         ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new global::System.ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
+        _layer3Output.AsSpan(0, OutputLength).CopyTo(output);
     }
 
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -181,7 +181,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int count = global::System.Math.Min(slots, end - s);
             ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new global::System.ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+            _layer3Output.AsSpan(worker * slots * OutputLength, count * OutputLength)
                 .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
@@ -229,8 +229,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
-            float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            global::System.Array.Clear(gradients);
+            global::NetCompiler.AlignedBuffer gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+            gradients.Clear();
             Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
@@ -248,10 +248,10 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     /// <summary>Forgets the recurrent state: the next <see cref="Step"/> starts a new sequence.</summary>
     public void ResetState()
     {
-        global::System.Array.Clear(_layer1StreamHidden);
-        global::System.Array.Clear(_layer1StreamCell);
-        global::System.Array.Clear(_layer2StreamHidden);
-        global::System.Array.Clear(_layer2StreamCell);
+        _layer1StreamHidden.Clear();
+        _layer1StreamCell.Clear();
+        _layer2StreamHidden.Clear();
+        _layer2StreamCell.Clear();
     }
 
     /// <summary>
@@ -263,26 +263,26 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckSample(input.Length, StepInputLength, nameof(input));
         global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
         _outputCount = 0;
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref _parameters.Reference;
         ref float current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
         // Layer 1: lstm (LSTM), one step
-        Layer1StepProjectionForward(ref current, ref parameters, ref _layer1StreamGates[32]);
-        Layer1Recurrence(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamGates), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamCell), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        Layer1StepProjectionForward(ref current, ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _layer1StreamGates.Reference, 32));
+        Layer1Recurrence(ref parameters, ref _layer1StreamGates.Reference, ref _layer1StreamCell.Reference, ref _layer1StreamHidden.Reference, count: 1, from: 1, to: 2, keepGates: false);
         _layer1StreamHidden.AsSpan(8).CopyTo(_layer1StreamHidden);
         _layer1StreamCell.AsSpan(8).CopyTo(_layer1StreamCell);
-        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1StreamHidden);
+        current = ref _layer1StreamHidden.Reference;
 
         // Layer 2: lstm_1 (LSTM), one step
-        Layer2StepProjectionForward(ref current, ref parameters, ref _layer2StreamGates[16]);
-        Layer2Recurrence(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamGates), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamCell), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamHidden), count: 1, from: 1, to: 2, keepGates: false);
+        Layer2StepProjectionForward(ref current, ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref _layer2StreamGates.Reference, 16));
+        Layer2Recurrence(ref parameters, ref _layer2StreamGates.Reference, ref _layer2StreamCell.Reference, ref _layer2StreamHidden.Reference, count: 1, from: 1, to: 2, keepGates: false);
         _layer2StreamHidden.AsSpan(4).CopyTo(_layer2StreamHidden);
         _layer2StreamCell.AsSpan(4).CopyTo(_layer2StreamCell);
-        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2StreamHidden);
+        current = ref _layer2StreamHidden.Reference;
 
         // Layer 3: dense (Dense), one step
-        Layer3Forward(ref current, ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3Output));
-        current = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3Output);
+        Layer3Forward(ref current, ref parameters, ref _layer3Output.Reference);
+        current = ref _layer3Output.Reference;
 
         global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref current, OutputLength).CopyTo(output);
     }
@@ -378,7 +378,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
     private void ForwardSamples(ref float inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref _parameters.Reference;
 
         // Layer 1: lstm (LSTM), (20, 3) -> (20, 8)
         for (int s = 0; s < count; s++)
@@ -415,7 +415,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
     private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-            new global::System.ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
+            _layer3Output.AsSpan(start * OutputLength, count * OutputLength),
             labels,
             _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
@@ -423,31 +423,31 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
     private void PrepareBackward()
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer1TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel));
-        Layer2TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
-        Layer2ProjectionTransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
-        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        ref float parameters = ref _parameters.Reference;
+        Layer1TransposeRecurrent(ref parameters, ref _layer1TransposedRecurrentKernel.Reference);
+        Layer2TransposeRecurrent(ref parameters, ref _layer2TransposedRecurrentKernel.Reference);
+        Layer2ProjectionTransposeKernel(ref parameters, ref _layer2TransposedKernel.Reference);
+        Layer3TransposeKernel(ref parameters, ref _layer3TransposedKernel.Reference);
     }
 
-    private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+    private void Backward(ref float inputs, int start, int count, global::NetCompiler.AlignedBuffer gradientBuffer)
     {
-        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref gradientBuffer.Reference;
 
         // Layer 3: dense (Dense), gradients flow (2) -> (4)
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 4), ref Slot(_layer3OutputGradient, start, 2), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 4, count * 4).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 4), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref _layer3TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 4), count);
 
         // Layer 2: lstm_1 (LSTM), gradients flow (4) -> (20, 8)
-        Layer2BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
+        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 80), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 160), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 160, count * 160).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 160), count);
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 160), count);
 
         // Layer 1: lstm (LSTM), gradients flow (20, 8) -> (20, 3)
-        Layer1BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer1TransposedRecurrentKernel), ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
+        Layer1BackwardThroughTime(ref _layer1TransposedRecurrentKernel.Reference, ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
         Layer1BackwardRecurrent(ref Slot(_layer1Output, start, 160), ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
         Layer1ProjectionBackwardKernel(ref inputs, ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
     }
@@ -3885,6 +3885,6 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         }
     }
 
-    private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+    private static ref float Slot(global::NetCompiler.AlignedBuffer buffer, int sample, int length) =>
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref buffer.Reference, sample * length);
 }

@@ -50,25 +50,25 @@ partial class Zoo
         private const int Layer4BiasOffset = 160; // bias [3]
 
         // Every buffer is allocated here, once; no member below allocates.
-        private readonly float[] _parameters;
-        private readonly float[] _gradients = new float[ParameterCount];
-        private readonly float[] _optimizerState = new float[163]; // SGD's velocity (empty without momentum)
+        private readonly global::NetCompiler.AlignedBuffer _parameters;
+        private readonly global::NetCompiler.AlignedBuffer _gradients = new global::NetCompiler.AlignedBuffer(ParameterCount);
+        private readonly global::NetCompiler.AlignedBuffer _optimizerState = new global::NetCompiler.AlignedBuffer(163); // SGD's velocity (empty without momentum)
         private long _step;
         // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
         private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
-        private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+        private readonly global::NetCompiler.AlignedBuffer[] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
         private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
         private int _batchCount;
         private bool _withGradient;
         private int _outputCount;
-        private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
-        private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
-        private readonly float[] _layer1PaddedInput = new float[BatchSize * Layer1PaddedLength];
-        private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
-        private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-        private readonly float[] _layer4Output = new float[BatchSize * Layer4OutputLength];
-        private readonly float[] _layer4OutputGradient = new float[BatchSize * Layer4OutputLength];
-        private readonly float[] _layer4TransposedKernel = new float[Layer4KernelLength];
+        private readonly global::NetCompiler.AlignedBuffer _layer1Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer1OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer1PaddedInput = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1PaddedLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer2Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer2OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer4Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer4OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer4OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer4OutputLength);
+        private readonly global::NetCompiler.AlignedBuffer _layer4TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer4KernelLength);
 
         /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
         public StridedNet()
@@ -79,7 +79,7 @@ partial class Zoo
         /// <summary>Creates the network: glorot_uniform kernels, zero biases, drawn in layer order from the seed.</summary>
         public StridedNet(int seed)
         {
-            _parameters = new float[ParameterCount];
+            _parameters = new global::NetCompiler.AlignedBuffer(ParameterCount);
             var random = new global::NetCompiler.NetworkRandom(seed);
             global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), 27, 36, ref random);
             global::NetCompiler.Initializers.GlorotUniform(_parameters.AsSpan(Layer4KernelOffset, Layer4KernelLength), 16, 3, ref random);
@@ -119,7 +119,7 @@ partial class Zoo
         public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
         /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-        public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer4Output, 0, _outputCount * OutputLength);
+        public global::System.ReadOnlySpan<float> Outputs => _layer4Output.AsSpan(0, _outputCount * OutputLength);
 
         /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
         public long Iterations => _step;
@@ -130,7 +130,7 @@ partial class Zoo
             global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));
             _outputCount = 0;
             ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
-            new global::System.ReadOnlySpan<float>(_layer4Output, 0, OutputLength).CopyTo(output);
+            _layer4Output.AsSpan(0, OutputLength).CopyTo(output);
         }
 
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
@@ -152,7 +152,7 @@ partial class Zoo
             {
                 int count = global::System.Math.Min(slots, end - s);
                 ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-                new global::System.ReadOnlySpan<float>(_layer4Output, worker * slots * OutputLength, count * OutputLength)
+                _layer4Output.AsSpan(worker * slots * OutputLength, count * OutputLength)
                     .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
             }
         }
@@ -200,8 +200,8 @@ partial class Zoo
             _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
             if (_withGradient)
             {
-                float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-                global::System.Array.Clear(gradients);
+                global::NetCompiler.AlignedBuffer gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+                gradients.Clear();
                 Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
             }
         }
@@ -295,7 +295,7 @@ partial class Zoo
 
         private void ForwardSamples(ref float inputs, int first, int count, bool inference)
         {
-            ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+            ref float parameters = ref _parameters.Reference;
 
             for (int s = 0; s < count; s++)
             {
@@ -321,7 +321,7 @@ partial class Zoo
         private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
         {
             return global::NetCompiler.LossKernels.SparseCrossEntropyFromLogits(
-                new global::System.ReadOnlySpan<float>(_layer4Output, start * OutputLength, count * OutputLength),
+                _layer4Output.AsSpan(start * OutputLength, count * OutputLength),
                 labels,
                 _withGradient ? _layer4OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
                 _batchCount);
@@ -329,18 +329,18 @@ partial class Zoo
 
         private void PrepareBackward()
         {
-            ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-            Layer4TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel));
+            ref float parameters = ref _parameters.Reference;
+            Layer4TransposeKernel(ref parameters, ref _layer4TransposedKernel.Reference);
         }
 
-        private void Backward(ref float inputs, int start, int count, float[] gradientBuffer)
+        private void Backward(ref float inputs, int start, int count, global::NetCompiler.AlignedBuffer gradientBuffer)
         {
-            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
+            ref float gradients = ref gradientBuffer.Reference;
 
             // Layer 4: dense (Dense), gradients flow (3) -> (16)
             Layer4BackwardKernel(ref Slot(_layer2Output, start, 16), ref Slot(_layer4OutputGradient, start, 3), ref gradients, count);
             _layer2OutputGradient.AsSpan(start * 16, count * 16).Clear();
-            Layer4BackwardInput(ref Slot(_layer4OutputGradient, start, 3), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer4TransposedKernel), ref Slot(_layer2OutputGradient, start, 16), count);
+            Layer4BackwardInput(ref Slot(_layer4OutputGradient, start, 3), ref _layer4TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 16), count);
 
             // Layer 2: max_pooling2d (MaxPooling2D), gradients flow (2, 2, 4) -> (4, 4, 4)
             _layer1OutputGradient.AsSpan(start * 64, count * 64).Clear();
@@ -1517,7 +1517,7 @@ partial class Zoo
             }
         }
 
-        private static ref float Slot(float[] buffer, int sample, int length) =>
-            ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+        private static ref float Slot(global::NetCompiler.AlignedBuffer buffer, int sample, int length) =>
+            ref global::System.Runtime.CompilerServices.Unsafe.Add(ref buffer.Reference, sample * length);
     }
 }

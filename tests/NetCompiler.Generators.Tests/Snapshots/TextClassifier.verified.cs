@@ -48,38 +48,38 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private const int Layer3BiasOffset = 673664; // bias [10]
 
     // Every buffer is allocated here, once; no member below allocates.
-    private readonly float[] _parameters;
-    private readonly float[] _gradients = new float[ParameterCount];
-    private readonly float[] _optimizerState = new float[1347348]; // Adam's first moments, then its second moments
+    private readonly global::NetCompiler.AlignedBuffer _parameters;
+    private readonly global::NetCompiler.AlignedBuffer _gradients = new global::NetCompiler.AlignedBuffer(ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer _optimizerState = new global::NetCompiler.AlignedBuffer(1347348); // Adam's first moments, then its second moments
     private long _step;
     // Parallel batches: one loss and (beyond the first worker, which uses _gradients) one gradient buffer per worker.
     private readonly double[] _workerLoss = new double[global::NetCompiler.BatchParallel.MaxWorkers(BatchSize)];
-    private readonly float[][] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
+    private readonly global::NetCompiler.AlignedBuffer[] _workerGradients = global::NetCompiler.BatchParallel.Buffers(BatchSize, ParameterCount);
     private int _degree = global::NetCompiler.BatchParallel.MaxWorkers(BatchSize);
     private int _batchCount;
     private bool _withGradient;
     private readonly float[] _clipScales = new float[s_tensors.Length];
     private int _outputCount;
-    private readonly float[] _layer1Output = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer1OutputGradient = new float[BatchSize * Layer1OutputLength];
-    private readonly float[] _layer2Output = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer2OutputGradient = new float[BatchSize * Layer2OutputLength];
-    private readonly float[] _layer2Gates = new float[BatchSize * 25600];
-    private readonly float[] _layer2GateGradient = new float[BatchSize * 25600];
-    private readonly float[] _layer2Cell = new float[BatchSize * 6400];
-    private readonly float[] _layer2Hidden = new float[BatchSize * 6400];
-    private readonly float[] _layer2HiddenGradient = new float[BatchSize * 64];
-    private readonly float[] _layer2CellGradient = new float[BatchSize * 64];
-    private readonly float[] _layer2TransposedRecurrentKernel = new float[Layer2RecurrentLength];
-    private readonly float[] _layer2TransposedKernel = new float[Layer2KernelLength];
-    private readonly float[] _layer3Output = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3OutputGradient = new float[BatchSize * Layer3OutputLength];
-    private readonly float[] _layer3TransposedKernel = new float[Layer3KernelLength];
+    private readonly global::NetCompiler.AlignedBuffer _layer1Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer1OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer1OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer2OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Gates = new global::NetCompiler.AlignedBuffer(BatchSize * 25600);
+    private readonly global::NetCompiler.AlignedBuffer _layer2GateGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 25600);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Cell = new global::NetCompiler.AlignedBuffer(BatchSize * 6400);
+    private readonly global::NetCompiler.AlignedBuffer _layer2Hidden = new global::NetCompiler.AlignedBuffer(BatchSize * 6400);
+    private readonly global::NetCompiler.AlignedBuffer _layer2HiddenGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
+    private readonly global::NetCompiler.AlignedBuffer _layer2CellGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
+    private readonly global::NetCompiler.AlignedBuffer _layer2TransposedRecurrentKernel = new global::NetCompiler.AlignedBuffer(Layer2RecurrentLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer2TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer2KernelLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
+    private readonly global::NetCompiler.AlignedBuffer _layer3TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer3KernelLength);
     // Bumped whenever the parameters may have changed; shared with inference copies. Starts at 1, so a prepared
     // part stamped 0 has never been built.
     private readonly long[] _parameterVersion;
     // lstm: embedding(id)·W + b per token id, and the parameter version each row was built at.
-    private readonly float[] _layer2FoldedGates;
+    private readonly global::NetCompiler.AlignedBuffer _layer2FoldedGates;
     private readonly long[] _layer2FoldedVersion;
 
     /// <summary>Creates the network with Keras' default initialisation from <see cref="DefaultSeed"/>.</summary>
@@ -91,9 +91,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// <summary>Creates the network: glorot_uniform kernels, embeddings uniform in [-0.05, 0.05], orthogonal recurrent kernels, biases zero but one for LSTM forget gates, drawn in layer order from the seed.</summary>
     public TextClassifier(int seed)
     {
-        _parameters = new float[ParameterCount];
+        _parameters = new global::NetCompiler.AlignedBuffer(ParameterCount);
         _parameterVersion = new long[] { 1 };
-        _layer2FoldedGates = new float[2560000];
+        _layer2FoldedGates = new global::NetCompiler.AlignedBuffer(2560000);
         _layer2FoldedVersion = new long[10000];
         var random = new global::NetCompiler.NetworkRandom(seed);
         global::NetCompiler.Initializers.Uniform(_parameters.AsSpan(Layer1KernelOffset, Layer1KernelLength), -0.05f, 0.05f, ref random);
@@ -155,7 +155,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     public global::System.ReadOnlySpan<float> Gradients => _gradients;
 
     /// <summary>The outputs of the last ComputeGradients, TrainBatch or ComputeLoss, sample after sample.</summary>
-    public global::System.ReadOnlySpan<float> Outputs => new global::System.ReadOnlySpan<float>(_layer3Output, 0, _outputCount * OutputLength);
+    public global::System.ReadOnlySpan<float> Outputs => _layer3Output.AsSpan(0, _outputCount * OutputLength);
 
     /// <summary>The number of optimizer steps taken so far (Keras' optimizer.iterations).</summary>
     public long Iterations => _step;
@@ -167,7 +167,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         global::NetCompiler.NetworkGuard.CheckTokens(input, InputLength, 10000, nameof(input));
         _outputCount = 0;
         ForwardSamples(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), 0, 1, inference: true);
-        new global::System.ReadOnlySpan<float>(_layer3Output, 0, OutputLength).CopyTo(output);
+        _layer3Output.AsSpan(0, OutputLength).CopyTo(output);
     }
 
     public void Predict(global::System.ReadOnlySpan<int> inputs, global::System.Span<float> outputs)
@@ -190,7 +190,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int count = global::System.Math.Min(slots, end - s);
             ForwardSamples(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength), worker * slots, count, inference: true);
-            new global::System.ReadOnlySpan<float>(_layer3Output, worker * slots * OutputLength, count * OutputLength)
+            _layer3Output.AsSpan(worker * slots * OutputLength, count * OutputLength)
                 .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * OutputLength), count * OutputLength));
         }
     }
@@ -240,8 +240,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         _workerLoss[worker] = Loss(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, start), end - start), start, end - start);
         if (_withGradient)
         {
-            float[] gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
-            global::System.Array.Clear(gradients);
+            global::NetCompiler.AlignedBuffer gradients = worker == 0 ? _gradients : _workerGradients[worker - 1];
+            gradients.Clear();
             Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, start * InputLength), start, end - start, gradients);
         }
     }
@@ -347,7 +347,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
     private void ForwardSamples(ref int inputs, int first, int count, bool inference)
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
+        ref float parameters = ref _parameters.Reference;
 
         for (int s = 0; s < count; s++)
         {
@@ -397,7 +397,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private double Loss(global::System.ReadOnlySpan<int> labels, int start, int count)
     {
         return global::NetCompiler.LossKernels.SparseCrossEntropyFromProbabilities(
-            new global::System.ReadOnlySpan<float>(_layer3Output, start * OutputLength, count * OutputLength),
+            _layer3Output.AsSpan(start * OutputLength, count * OutputLength),
             labels,
             _withGradient ? _layer3OutputGradient.AsSpan(start * OutputLength, count * OutputLength) : global::System.Span<float>.Empty,
             _batchCount);
@@ -405,27 +405,27 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
     private void PrepareBackward()
     {
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        Layer2TransposeRecurrent(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel));
-        Layer2ProjectionTransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel));
-        Layer3TransposeKernel(ref parameters, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel));
+        ref float parameters = ref _parameters.Reference;
+        Layer2TransposeRecurrent(ref parameters, ref _layer2TransposedRecurrentKernel.Reference);
+        Layer2ProjectionTransposeKernel(ref parameters, ref _layer2TransposedKernel.Reference);
+        Layer3TransposeKernel(ref parameters, ref _layer3TransposedKernel.Reference);
     }
 
-    private void Backward(ref int inputs, int start, int count, float[] gradientBuffer)
+    private void Backward(ref int inputs, int start, int count, global::NetCompiler.AlignedBuffer gradientBuffer)
     {
-        ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(gradientBuffer);
+        ref float gradients = ref gradientBuffer.Reference;
 
         // Layer 3: dense (Dense), gradients flow (10) -> (64)
         Layer3BackwardKernel(ref Slot(_layer2Output, start, 64), ref Slot(_layer3OutputGradient, start, 10), ref gradients, count);
         _layer2OutputGradient.AsSpan(start * 64, count * 64).Clear();
-        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 10), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer3TransposedKernel), ref Slot(_layer2OutputGradient, start, 64), count);
+        Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 10), ref _layer3TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 64), count);
 
         // Layer 2: lstm (LSTM), gradients flow (64) -> (100, 64)
-        Layer2BackwardThroughTime(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedRecurrentKernel), ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
+        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 6400, count * 6400).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 25600), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2TransposedKernel), ref Slot(_layer1OutputGradient, start, 6400), count);
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 25600), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 6400), count);
 
         // Layer 1: embedding (Embedding), gradients flow (100, 64) -> (100) token ids
         Layer1Backward(ref inputs, ref Slot(_layer1OutputGradient, start, 6400), ref gradients, count);
@@ -2718,8 +2718,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private void Layer2FoldedProjection(ref int input, ref float gates)
     {
         long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
-        ref float parameters = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_parameters);
-        ref float table = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_layer2FoldedGates);
+        ref float parameters = ref _parameters.Reference;
+        ref float table = ref _layer2FoldedGates.Reference;
         for (int t = 0; t < 100; t++)
         {
             int id = global::System.Runtime.CompilerServices.Unsafe.Add(ref input, t);
@@ -4403,6 +4403,6 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         }
     }
 
-    private static ref float Slot(float[] buffer, int sample, int length) =>
-        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer), sample * length);
+    private static ref float Slot(global::NetCompiler.AlignedBuffer buffer, int sample, int length) =>
+        ref global::System.Runtime.CompilerServices.Unsafe.Add(ref buffer.Reference, sample * length);
 }
