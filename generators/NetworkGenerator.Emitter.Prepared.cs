@@ -158,19 +158,19 @@ public sealed partial class NetworkGenerator
 
         /// <summary>
         /// Inference's input projection for an LSTM fed by an Embedding: the gates of step t start from row id(t) of the
-        /// folded table. A row is computed (embedding row · W + b, the same reduction as the direct projection) the first
+        /// folded table, which the recurrence reads in place. This makes sure the sequence's rows are current: a row is computed (embedding row · W + b, the same reduction as the direct projection) the first
         /// time it is read after the parameters changed. Workers of one Predict, and inference copies, may build the
         /// same row at once: they write identical values, and the version is published after the row, so a reader that
         /// sees the current version also sees the row.
         /// </summary>
-        private static void EmitFoldedProjection(SourceWriter w, EmbeddingLayerSpec e, LayerNames embedding, LstmLayerSpec l,
+        private static void EmitFoldedRows(SourceWriter w, EmbeddingLayerSpec e, LayerNames embedding, LstmLayerSpec l,
             LayerNames n)
         {
             int g4 = l.Gates, dims = e.OutputDim;
             string table = n.Field("FoldedGates"), versions = n.Field("FoldedVersion");
-            w.WriteLine($"/// <summary>{l.Name}: x·W + b of every step, read from the embedding folded into the projection.</summary>");
+            w.WriteLine($"/// <summary>{l.Name}: brings the folded rows (x·W + b) of one sequence's tokens up to date.</summary>");
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private void {n.Method}FoldedProjection(ref int input, ref float gates)"))
+            using (w.Block($"private void {n.Method}PrepareFoldedRows(ref int input)"))
             {
                 w.WriteLine("long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);");
                 w.WriteLine("ref float parameters = ref _parameters.Reference;");
@@ -195,7 +195,6 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"global::System.Threading.Volatile.Write(ref {versions}[id], version);");
                     }
 
-                    w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref row, {g4}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, t * {g4}), {g4}));");
                 }
             }
         }

@@ -1029,7 +1029,7 @@ public sealed partial class NetworkGenerator
                 {
                     using (w.Block("if (inference)"))
                     {
-                        w.WriteLine($"{n.Method}FoldedProjection(ref input, {gates});");
+                        w.WriteLine($"{n.Method}PrepareFoldedRows(ref input);");
                     }
 
                     using (w.Block("else"))
@@ -1045,6 +1045,11 @@ public sealed partial class NetworkGenerator
 
             string hidden = l.ReturnSequences ? $"ref Slot({n.Output}, first, {n.OutputLength})" : $"ref Slot({n.Hidden}, first, {stepsLength})";
             string mask = l.Masked ? ", ref _mask[first * InputLength]" : "";
+            if (m.FoldsEmbedding(i))
+            {
+                mask += $", ref {n.Field("FoldedGates")}.Reference, ref inputs, folded: inference";
+            }
+
             w.WriteLine($"{n.Method}Recurrence(ref parameters, ref Slot({n.Gates}, first, {l.Steps * l.Gates}), " +
                 $"ref Slot({n.Cell}, first, {stepsLength}), {hidden}{mask}, count, from: 0, to: {l.Steps}, keepGates: !inference);");
             if (!l.ReturnSequences)
@@ -1270,11 +1275,11 @@ public sealed partial class NetworkGenerator
                         w.WriteLine();
                         EmitConvForward(w, projection, projectionNames);
                         w.WriteLine();
-                        EmitLstmForward(w, l, n);
+                        EmitLstmForward(w, l, n, m.FoldsEmbedding(i));
                         if (m.FoldsEmbedding(i))
                         {
                             w.WriteLine();
-                            EmitFoldedProjection(w, (EmbeddingLayerSpec)m.Layers[i - 1], m.Names[i - 1], l, n);
+                            EmitFoldedRows(w, (EmbeddingLayerSpec)m.Layers[i - 1], m.Names[i - 1], l, n);
                         }
 
                         w.WriteLine();

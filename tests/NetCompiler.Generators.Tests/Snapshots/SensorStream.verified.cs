@@ -707,24 +707,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
+            ref float start2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + g);
+            ref float start3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + g);
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 8));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 16));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1280 + g + 24));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 8));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 16));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(1920 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(24));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start2, (nuint)(0));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start2, (nuint)(8));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start2, (nuint)(16));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start2, (nuint)(24));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start3, (nuint)(0));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start3, (nuint)(8));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start3, (nuint)(16));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start3, (nuint)(24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -793,12 +797,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -834,16 +839,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -890,12 +897,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -931,16 +939,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 16));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 24));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(16));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(24));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(8));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(16));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(24));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -976,14 +986,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
             }
             // units 4 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 20));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 28));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(20));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(28));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(4));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(12));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(20));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(28));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -1030,16 +1040,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(16));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(20));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(24));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(28));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 8; sweep++)
@@ -2121,24 +2132,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
+            ref float start2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
+            ref float start3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 4));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 8));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(640 + g + 12));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 4));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 8));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(960 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(12));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start2, (nuint)(0));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start2, (nuint)(4));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start2, (nuint)(8));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start2, (nuint)(12));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start3, (nuint)(0));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start3, (nuint)(4));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start3, (nuint)(8));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start3, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
@@ -2207,12 +2222,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
@@ -2248,16 +2264,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
@@ -2304,12 +2322,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
@@ -2345,16 +2364,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 4));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 8));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(320 + g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(4));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(8));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)
@@ -2401,12 +2422,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 4; sweep++)

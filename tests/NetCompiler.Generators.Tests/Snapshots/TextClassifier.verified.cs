@@ -369,14 +369,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int sample = first + s;
             if (inference)
             {
-                Layer2FoldedProjection(ref input, ref Slot(_layer2Gates, sample, 25600));
+                Layer2PrepareFoldedRows(ref input);
             }
             else
             {
                 Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
             }
         }
-        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), count, from: 0, to: 100, keepGates: !inference);
+        Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref _layer2FoldedGates.Reference, ref inputs, folded: inference, count, from: 0, to: 100, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
             _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
@@ -634,18 +634,18 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     /// <summary>lstm: LSTM(64), (100, 64) -> (64): the recurrence of <paramref name="count"/> samples.</summary>
-    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, int count, int from, int to, bool keepGates)
+    private static void Layer2Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int count, int from, int to, bool keepGates)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
-                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
@@ -653,11 +653,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
@@ -665,11 +665,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
         }
         else
@@ -677,36 +677,47 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), from, to, keepGates);
+                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
             }
         }
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
+            ref float start2 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 200 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + g);
+            ref float start3 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 300 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 200 + t + 1) * 256), 256);
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 300 + t + 1) * 256), 256);
+            }
             // units 0 to 15
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 64));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 128));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 192));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 64));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 128));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(192));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(0));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(64));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(128));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(192));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(0));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(64));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(128));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -762,22 +773,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 16 to 31
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 16));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 80));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 144));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 208));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 16));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 80));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 144));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(208));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(16));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(80));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(144));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(208));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(16));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(80));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(144));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -833,22 +844,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 32 to 47
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 32));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 96));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 160));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 224));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 32));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 96));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 160));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(224));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(32));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(96));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(160));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(224));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(32));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(96));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(160));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -904,22 +915,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 48 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
-                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 48));
-                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 112));
-                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 176));
-                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(51200 + g + 240));
-                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 48));
-                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 112));
-                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 176));
-                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(76800 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start1, (nuint)(240));
+                var a2i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(48));
+                var a2f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(112));
+                var a2c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(176));
+                var a2o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start2, (nuint)(240));
+                var a3i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(48));
+                var a3f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(112));
+                var a3c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(176));
+                var a3o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start3, (nuint)(240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -982,30 +993,35 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+            }
             // units 0 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gates, (nuint)(g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(0));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(16));
+                var a0i2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(32));
+                var a0i3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(80));
+                var a0f2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(96));
+                var a0f3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(144));
+                var a0c2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(160));
+                var a0c3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(208));
+                var a0o2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(224));
+                var a0o3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start0, (nuint)(240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1071,22 +1087,29 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
+            }
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1122,14 +1145,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 8 to 15
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(200));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(8));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(72));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(136));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1165,14 +1188,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 16 to 23
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1208,14 +1231,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 24 to 31
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(216));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(24));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(88));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(152));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1251,14 +1274,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 32 to 39
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1294,14 +1317,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 40 to 47
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(232));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(40));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(104));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(168));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1337,14 +1360,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 48 to 55
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1380,14 +1403,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 56 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(248));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(56));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(120));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(184));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start1, (nuint)(248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1428,22 +1451,27 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+            }
             // units 0 to 15
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(0));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1481,14 +1509,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 16 to 31
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(16));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(80));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(144));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(208));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1526,14 +1554,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 32 to 47
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(32));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(96));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(160));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(224));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1571,14 +1599,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 48 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gates, (nuint)(g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(48));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(112));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(176));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(240));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref start0, (nuint)(248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1620,22 +1648,29 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
+            }
             // units 0 to 3
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 64));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 128));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 192));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(64));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(128));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(192));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(0));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(64));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(128));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(192));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1671,14 +1706,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 4 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 68));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 132));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 196));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 4));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 68));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 132));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 196));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(68));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(132));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(196));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(4));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(68));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(132));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(196));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1714,14 +1749,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 8 to 11
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 8));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 72));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 136));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 200));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(72));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(136));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(200));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(8));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(72));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(136));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(200));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1757,14 +1792,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 12 to 15
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 76));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 140));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 204));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 12));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 76));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 140));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 204));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(76));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(140));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(204));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(12));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(76));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(140));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(204));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1800,14 +1835,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 16 to 19
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 16));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 80));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 144));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 208));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(16));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(80));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(144));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(208));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(16));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(80));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(144));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(208));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1843,14 +1878,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 20 to 23
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 84));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 148));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 212));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 20));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 84));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 148));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 212));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(20));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(84));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(148));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(212));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(20));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(84));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(148));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(212));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1886,14 +1921,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 24 to 27
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 24));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 88));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 152));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 216));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(24));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(88));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(152));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(216));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(24));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(88));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(152));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(216));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1929,14 +1964,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 28 to 31
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 92));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 156));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 220));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 28));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 92));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 156));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 220));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(28));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(92));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(156));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(220));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(28));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(92));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(156));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(220));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -1972,14 +2007,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 32 to 35
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 32));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 96));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 160));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 224));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(32));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(96));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(160));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(224));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(32));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(96));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(160));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(224));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2015,14 +2050,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 36 to 39
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 36));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 100));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 164));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 228));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 36));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 100));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 164));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 228));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(36));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(100));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(164));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(228));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(36));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(100));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(164));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(228));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2058,14 +2093,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 40 to 43
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 40));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 104));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 168));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 232));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(40));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(104));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(168));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(232));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(40));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(104));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(168));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(232));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2101,14 +2136,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 44 to 47
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 44));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 108));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 172));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 236));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 44));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 108));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 172));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 236));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(44));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(108));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(172));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(236));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(44));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(108));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(172));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(236));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2144,14 +2179,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 48 to 51
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 48));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 112));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 176));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 240));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(48));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(112));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(176));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(240));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(48));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(112));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(176));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(240));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2187,14 +2222,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 52 to 55
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 52));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 116));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 180));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 244));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 52));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 116));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 180));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 244));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(52));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(116));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(180));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(244));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(52));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(116));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(180));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(244));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2230,14 +2265,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 56 to 59
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 56));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 120));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 184));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 248));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(56));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(120));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(184));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(248));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(56));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(120));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(184));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(248));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2273,14 +2308,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 60 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 60));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 124));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 188));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 252));
-                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 60));
-                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 124));
-                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 188));
-                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(25600 + g + 252));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(60));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(124));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(188));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(252));
+                var a1i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(60));
+                var a1f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(124));
+                var a1c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(188));
+                var a1o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start1, (nuint)(252));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2321,22 +2356,27 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
+            if (folded && t + 1 < to)
+            {
+                global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
+            }
             // units 0 to 7
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 4));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 64));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 68));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 128));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 132));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 192));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 196));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(0));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(4));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(64));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(68));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(128));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(132));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(192));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(196));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2374,14 +2414,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 8 to 15
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 8));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 12));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 72));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 76));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 136));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 140));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 200));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 204));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(8));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(12));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(72));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(76));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(136));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(140));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(200));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(204));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2419,14 +2459,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 16 to 23
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 16));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 20));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 80));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 84));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 144));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 148));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 208));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 212));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(16));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(20));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(80));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(84));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(144));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(148));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(208));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(212));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2464,14 +2504,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 24 to 31
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 24));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 28));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 88));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 92));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 152));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 156));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 216));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 220));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(24));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(28));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(88));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(92));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(152));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(156));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(216));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(220));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2509,14 +2549,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 32 to 39
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 32));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 36));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 96));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 100));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 160));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 164));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 224));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 228));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(32));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(36));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(96));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(100));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(160));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(164));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(224));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(228));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2554,14 +2594,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 40 to 47
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 40));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 44));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 104));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 108));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 168));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 172));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 232));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 236));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(40));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(44));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(104));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(108));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(168));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(172));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(232));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(236));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2599,14 +2639,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 48 to 55
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 48));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 52));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 112));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 116));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 176));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 180));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 240));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 244));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(48));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(52));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(112));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(116));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(176));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(180));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(240));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(244));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2644,14 +2684,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             }
             // units 56 to 63
             {
-                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 56));
-                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 60));
-                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 120));
-                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 124));
-                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 184));
-                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 188));
-                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 248));
-                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(g + 252));
+                var a0i0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(56));
+                var a0i1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(60));
+                var a0f0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(120));
+                var a0f1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(124));
+                var a0c0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(184));
+                var a0c1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(188));
+                var a0o0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(248));
+                var a0o1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref start0, (nuint)(252));
                 if (t > 0)
                 {
                     for (int sweep = 0; sweep < 64; sweep++)
@@ -2693,12 +2733,16 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
             int g = t * 256;
             int h = t * 64;
+            if (folded)
+            {
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256), 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), 256));
+            }
             for (int j = 0; t > 0 && j < 256; j++)
             {
                 float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
@@ -2713,9 +2757,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         }
     }
 
-    /// <summary>lstm: x·W + b of every step, read from the embedding folded into the projection.</summary>
+    /// <summary>lstm: brings the folded rows (x·W + b) of one sequence's tokens up to date.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Layer2FoldedProjection(ref int input, ref float gates)
+    private void Layer2PrepareFoldedRows(ref int input)
     {
         long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);
         ref float parameters = ref _parameters.Reference;
@@ -2845,7 +2889,6 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 }
                 global::System.Threading.Volatile.Write(ref _layer2FoldedVersion[id], version);
             }
-            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref row, 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, t * 256), 256));
         }
     }
 
