@@ -37,6 +37,10 @@ public static class GateMath
     private const float Expm1P4 = 0.0013933644f;
     private const float ExpMin = -87f;
     private const float ExpMax = 88f;
+
+    // Sigmoid and tanh clamp their exponent to ±87, where e^87 is still a normal float. (vrangeps would clamp in one
+    // operation instead of two, but it turns NaN into a number.)
+    private const float GateLimit = 87f;
     private const float Log2E = 1.44269504f;
 
     // ln 2 split in two so that n·ln2High is exact for the n that occur: r = x - n·ln2High - n·ln2Low loses nothing.
@@ -52,17 +56,17 @@ public static class GateMath
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x) =>
-        Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+        Vector512<float>.One / (Vector512<float>.One + ExpOfNegated(x));
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + Exp(-x));
+        Vector256<float>.One / (Vector256<float>.One + ExpOfNegated(x));
 
     /// <summary>1 / (1 + e^-x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x) =>
-        Vector128<float>.One / (Vector128<float>.One + Exp(-x));
+        Vector128<float>.One / (Vector128<float>.One + ExpOfNegated(x));
 
     /// <summary>tanh(x) per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -91,11 +95,37 @@ public static class GateMath
         return Avx512F.IsSupported ? Avx512F.Scale(p, n) : p * PowerOfTwo(n);
     }
 
+    /// <summary>
+    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
+    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ExpOfNegated(Vector512<float> x)
+    {
+        x = ClampToGateLimit(x);
+        Vector512<float> n = Vector512.Round(x * Vector512.Create(-Log2E));
+        Vector512<float> t = Vector512.MultiplyAddEstimate(n, Vector512.Create(Ln2High), x);
+        t = Vector512.MultiplyAddEstimate(n, Vector512.Create(Ln2Low), t);
+        Vector512<float> p = Vector512.Create(Exp6);
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512.Create(-Exp5));
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512.Create(Exp4));
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512.Create(-Exp3));
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512.Create(0.5f));
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512.Create(-1f));
+        p = Vector512.MultiplyAddEstimate(p, t, Vector512<float>.One);
+        return Avx512F.IsSupported ? Avx512F.Scale(p, n) : p * PowerOfTwo(n);
+    }
+
+    /// <summary>x clamped to ±GateLimit, where sigmoid and tanh are saturated; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ClampToGateLimit(Vector512<float> x) =>
+        Vector512.Min(Vector512.Max(x, Vector512.Create(-GateLimit)), Vector512.Create(GateLimit));
+
     /// <summary>e^x - 1 per lane, accurate to a few ulps also where it is near zero (where e^x - 1 would cancel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpMinusOne(Vector512<float> x)
     {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
+        x = ClampToGateLimit(x);
         Vector512<float> n = Vector512.Round(x * Vector512.Create(Log2E));
         Vector512<float> r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2High), x);
         r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Low), r);
@@ -139,11 +169,37 @@ public static class GateMath
         return p * PowerOfTwo(n);
     }
 
+    /// <summary>
+    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
+    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ExpOfNegated(Vector256<float> x)
+    {
+        x = ClampToGateLimit(x);
+        Vector256<float> n = Vector256.Round(x * Vector256.Create(-Log2E));
+        Vector256<float> t = Vector256.MultiplyAddEstimate(n, Vector256.Create(Ln2High), x);
+        t = Vector256.MultiplyAddEstimate(n, Vector256.Create(Ln2Low), t);
+        Vector256<float> p = Vector256.Create(Exp6);
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256.Create(-Exp5));
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256.Create(Exp4));
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256.Create(-Exp3));
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256.Create(0.5f));
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256.Create(-1f));
+        p = Vector256.MultiplyAddEstimate(p, t, Vector256<float>.One);
+        return p * PowerOfTwo(n);
+    }
+
+    /// <summary>x clamped to ±GateLimit, where sigmoid and tanh are saturated; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> ClampToGateLimit(Vector256<float> x) =>
+        Vector256.Min(Vector256.Max(x, Vector256.Create(-GateLimit)), Vector256.Create(GateLimit));
+
     /// <summary>e^x - 1 per lane, accurate to a few ulps also where it is near zero (where e^x - 1 would cancel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpMinusOne(Vector256<float> x)
     {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
+        x = ClampToGateLimit(x);
         Vector256<float> n = Vector256.Round(x * Vector256.Create(Log2E));
         Vector256<float> r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2High), x);
         r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Low), r);
@@ -187,11 +243,37 @@ public static class GateMath
         return p * PowerOfTwo(n);
     }
 
+    /// <summary>
+    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
+    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ExpOfNegated(Vector128<float> x)
+    {
+        x = ClampToGateLimit(x);
+        Vector128<float> n = Vector128.Round(x * Vector128.Create(-Log2E));
+        Vector128<float> t = Vector128.MultiplyAddEstimate(n, Vector128.Create(Ln2High), x);
+        t = Vector128.MultiplyAddEstimate(n, Vector128.Create(Ln2Low), t);
+        Vector128<float> p = Vector128.Create(Exp6);
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128.Create(-Exp5));
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128.Create(Exp4));
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128.Create(-Exp3));
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128.Create(0.5f));
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128.Create(-1f));
+        p = Vector128.MultiplyAddEstimate(p, t, Vector128<float>.One);
+        return p * PowerOfTwo(n);
+    }
+
+    /// <summary>x clamped to ±GateLimit, where sigmoid and tanh are saturated; NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> ClampToGateLimit(Vector128<float> x) =>
+        Vector128.Min(Vector128.Max(x, Vector128.Create(-GateLimit)), Vector128.Create(GateLimit));
+
     /// <summary>e^x - 1 per lane, accurate to a few ulps also where it is near zero (where e^x - 1 would cancel).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> ExpMinusOne(Vector128<float> x)
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
+        x = ClampToGateLimit(x);
         Vector128<float> n = Vector128.Round(x * Vector128.Create(Log2E));
         Vector128<float> r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2High), x);
         r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Low), r);

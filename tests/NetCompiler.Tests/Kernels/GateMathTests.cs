@@ -40,7 +40,7 @@ public sealed class GateMathTests
     [MemberData(nameof(Widths))]
     public void Tanh_MatchesDoublePrecision(int width)
     {
-        // Dense around zero, where the two forms meet and where cancellation would show.
+        // Dense around zero, where cancellation would show.
         for (float x = -0.2f; x <= 0.2f; x += 0.00031f)
         {
             AssertRelative(Math.Tanh(x), Apply(width, x, Function.Tanh), x, "tanh");
