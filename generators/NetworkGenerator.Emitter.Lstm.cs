@@ -119,6 +119,14 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine($"int g = t * {g4};");
                 w.WriteLine($"int h = t * {u};");
+                if (!flavor.IsScalar)
+                {
+                    // Where the step's gate sums go: their own slot when training keeps them, else one slot reused by
+                    // every step (its input there was read at step 0), which stays in L1 instead of pushing a fresh
+                    // kilobyte of gates per step into the cache that U needs.
+                    w.WriteLine("int gs = keepGates ? g : 0;");
+                }
+
                 string TableRow(int s) =>
                     $"ref Unsafe.Add(ref table, Unsafe.Add(ref tokens, {(s == 0 ? "t" : $"{s * steps} + t")}) * {g4})";
                 if (flavor.IsScalar)
@@ -175,7 +183,7 @@ public sealed partial class NetworkGenerator
                     }
                 }
 
-                EmitStateUpdates(w, l, samples, gateStride, stateStride);
+                EmitStateUpdates(w, l, samples, gateStride, stateStride, flavor.IsScalar ? "g" : "gs");
 
                 if (l.Masked)
                 {
@@ -209,7 +217,7 @@ public sealed partial class NetworkGenerator
             const string gateLetters = "ifco";
             string Acc(int s, int gate, int k) => $"a{s}{gateLetters[gate]}{k}";
             string GateIndex(int s, int gate, int offset) =>
-                Plus(s == 0 ? "g" : $"{s * gateStride} + g", (gate * u + offset).ToString(Invariant));
+                Plus(s == 0 ? "gs" : $"{s * gateStride} + gs", (gate * u + offset).ToString(Invariant));
 
             for (int s = 0; s < samples; s++)
             {
@@ -288,13 +296,14 @@ public sealed partial class NetworkGenerator
         }
 
         /// <summary>The activations and the new c and h of every sample of a tile, after its gates are summed.</summary>
-        private static void EmitStateUpdates(SourceWriter w, LstmLayerSpec l, int samples, int gateStride, int stateStride)
+        private static void EmitStateUpdates(SourceWriter w, LstmLayerSpec l, int samples, int gateStride, int stateStride,
+            string slot)
         {
             int u = l.Units;
             w.WriteLine($"int previous = t > 0 ? h - {u} : h;");
             for (int s = 0; s < samples; s++)
             {
-                string gate = s == 0 ? "g" : $"{s * gateStride} + g";
+                string gate = s == 0 ? slot : $"{s * gateStride} + {slot}";
                 string state = s == 0 ? "h" : $"{s * stateStride} + h";
                 string previous = s == 0 ? "previous" : $"{s * stateStride} + previous";
                 w.WriteLine($"global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, {gate}), ref Unsafe.Add(ref cell, {previous}), " +

@@ -707,6 +707,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
             ref float start2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + g);
@@ -765,28 +766,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m3x8, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2i0, ref gates, (nuint)(1280 + gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2f0, ref gates, (nuint)(1280 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2c0, ref gates, (nuint)(1280 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a2o0, ref gates, (nuint)(1280 + gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3i0, ref gates, (nuint)(1920 + gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3f0, ref gates, (nuint)(1920 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + gs + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -797,6 +798,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
@@ -822,13 +824,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -839,6 +841,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
             // units 0 to 7
@@ -875,18 +878,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(640 + gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(640 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -897,6 +900,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
@@ -922,13 +926,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo0, a0o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -939,6 +943,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
             // units 0 to 3
@@ -975,14 +980,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 24));
             }
             // units 4 to 7
             {
@@ -1018,18 +1023,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 28));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(640 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(640 + gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 28));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1040,6 +1045,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
             {
@@ -1077,17 +1083,17 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 28));
             }
             int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
         }
     }
 
@@ -2132,6 +2138,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
             ref float start2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
@@ -2190,28 +2197,28 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m3x4, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2i0, ref gates, (nuint)(640 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2f0, ref gates, (nuint)(640 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2c0, ref gates, (nuint)(640 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a2o0, ref gates, (nuint)(640 + gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3i0, ref gates, (nuint)(960 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3f0, ref gates, (nuint)(960 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2222,6 +2229,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
@@ -2247,13 +2255,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2264,6 +2272,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
             // units 0 to 3
@@ -2300,18 +2309,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2322,6 +2331,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
@@ -2347,13 +2357,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2364,6 +2374,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
             // units 0 to 3
@@ -2400,18 +2411,18 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(320 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(320 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2422,6 +2433,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
             {
@@ -2447,13 +2459,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                         a0o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo0, a0o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
             int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
         }
     }
 

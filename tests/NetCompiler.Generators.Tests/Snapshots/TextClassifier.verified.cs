@@ -689,6 +689,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
             ref float start2 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 200 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + g);
@@ -754,22 +755,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 64));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 128));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 192));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 64));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 128));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + gs));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + gs + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + gs + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + gs + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + gs));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + gs + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + gs + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + gs + 192));
             }
             // units 16 to 31
             {
@@ -825,22 +826,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 80));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 144));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 208));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 80));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 144));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + gs + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + gs + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + gs + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + gs + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + gs + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + gs + 208));
             }
             // units 32 to 47
             {
@@ -896,22 +897,22 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 96));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 160));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 224));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 96));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 160));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + gs + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + gs + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + gs + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + gs + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + gs + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + gs + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + gs + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + gs + 224));
             }
             // units 48 to 63
             {
@@ -967,28 +968,28 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a3o0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m3x16, rowo0, a3o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + g + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + g + 112));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + g + 176));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + g + 240));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + g + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + g + 112));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + g + 176));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2i0, ref gates, (nuint)(51200 + gs + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2f0, ref gates, (nuint)(51200 + gs + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2c0, ref gates, (nuint)(51200 + gs + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a2o0, ref gates, (nuint)(51200 + gs + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3i0, ref gates, (nuint)(76800 + gs + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3f0, ref gates, (nuint)(76800 + gs + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + gs + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + gs + 240));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -999,6 +1000,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
             {
@@ -1064,25 +1066,25 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowo3, a0o3);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i1, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i2, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i3, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f1, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f2, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f3, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c1, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c2, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c3, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o1, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o2, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o3, ref gates, (nuint)(g + 240));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i2, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0i3, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f2, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0f3, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c2, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0c3, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o2, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o3, ref gates, (nuint)(gs + 240));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1093,6 +1095,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
             if (folded && t + 1 < to)
@@ -1134,14 +1137,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 192));
             }
             // units 8 to 15
             {
@@ -1177,14 +1180,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 200));
             }
             // units 16 to 23
             {
@@ -1220,14 +1223,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 208));
             }
             // units 24 to 31
             {
@@ -1263,14 +1266,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 216));
             }
             // units 32 to 39
             {
@@ -1306,14 +1309,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 224));
             }
             // units 40 to 47
             {
@@ -1349,14 +1352,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 232));
             }
             // units 48 to 55
             {
@@ -1392,14 +1395,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 240));
             }
             // units 56 to 63
             {
@@ -1435,18 +1438,18 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m1x8, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 248));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1457,6 +1460,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
             {
@@ -1498,14 +1502,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 72));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 136));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 200));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 72));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 136));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 200));
             }
             // units 16 to 31
             {
@@ -1543,14 +1547,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 88));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 152));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 216));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 88));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 152));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 216));
             }
             // units 32 to 47
             {
@@ -1588,14 +1592,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 40));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 104));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 168));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 232));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 40));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 104));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 168));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 232));
             }
             // units 48 to 63
             {
@@ -1633,17 +1637,17 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(g + 56));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(g + 120));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(g + 184));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(g + 248));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 56));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 120));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 184));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 248));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1654,6 +1658,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
             if (folded && t + 1 < to)
@@ -1695,14 +1700,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 64));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 128));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 192));
             }
             // units 4 to 7
             {
@@ -1738,14 +1743,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 68));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 132));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 196));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 68));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 132));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 196));
             }
             // units 8 to 11
             {
@@ -1781,14 +1786,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 72));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 136));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 200));
             }
             // units 12 to 15
             {
@@ -1824,14 +1829,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 76));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 140));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 204));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 76));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 140));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 204));
             }
             // units 16 to 19
             {
@@ -1867,14 +1872,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 80));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 144));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 208));
             }
             // units 20 to 23
             {
@@ -1910,14 +1915,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 84));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 148));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 212));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 84));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 148));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 212));
             }
             // units 24 to 27
             {
@@ -1953,14 +1958,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 24));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 88));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 152));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 216));
             }
             // units 28 to 31
             {
@@ -1996,14 +2001,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 28));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 92));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 156));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 220));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 28));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 92));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 156));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 220));
             }
             // units 32 to 35
             {
@@ -2039,14 +2044,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 32));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 96));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 160));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 224));
             }
             // units 36 to 39
             {
@@ -2082,14 +2087,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 36));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 100));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 164));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 228));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 36));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 100));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 164));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 228));
             }
             // units 40 to 43
             {
@@ -2125,14 +2130,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 40));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 104));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 168));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 232));
             }
             // units 44 to 47
             {
@@ -2168,14 +2173,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 44));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 108));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 172));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 236));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 44));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 108));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 172));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 236));
             }
             // units 48 to 51
             {
@@ -2211,14 +2216,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 48));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 112));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 176));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 240));
             }
             // units 52 to 55
             {
@@ -2254,14 +2259,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 52));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 116));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 180));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 244));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 52));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 116));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 180));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 244));
             }
             // units 56 to 59
             {
@@ -2297,14 +2302,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 56));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 120));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 184));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 248));
             }
             // units 60 to 63
             {
@@ -2340,18 +2345,18 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a1o0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m1x4, rowo0, a1o0);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 60));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 124));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 188));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 252));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + g + 60));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + g + 124));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + g + 188));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + g + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1i0, ref gates, (nuint)(25600 + gs + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1f0, ref gates, (nuint)(25600 + gs + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 252));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
         }
     }
 
@@ -2362,6 +2367,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
             {
@@ -2403,14 +2409,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 64));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 68));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 128));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 132));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 192));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 196));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 64));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 68));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 128));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 132));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 192));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 196));
             }
             // units 8 to 15
             {
@@ -2448,14 +2454,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 12));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 72));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 76));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 136));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 140));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 200));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 204));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 12));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 72));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 76));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 136));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 140));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 200));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 204));
             }
             // units 16 to 23
             {
@@ -2493,14 +2499,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 16));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 20));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 80));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 84));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 144));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 148));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 208));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 212));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 16));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 20));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 80));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 84));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 144));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 148));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 208));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 212));
             }
             // units 24 to 31
             {
@@ -2538,14 +2544,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 24));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 28));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 88));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 92));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 152));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 156));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 216));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 220));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 24));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 28));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 88));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 92));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 152));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 156));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 216));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 220));
             }
             // units 32 to 39
             {
@@ -2583,14 +2589,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 32));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 36));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 96));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 100));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 160));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 164));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 224));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 228));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 32));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 36));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 96));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 100));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 160));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 164));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 224));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 228));
             }
             // units 40 to 47
             {
@@ -2628,14 +2634,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 40));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 44));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 104));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 108));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 168));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 172));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 232));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 236));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 40));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 44));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 104));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 108));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 168));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 172));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 232));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 236));
             }
             // units 48 to 55
             {
@@ -2673,14 +2679,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 48));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 52));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 112));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 116));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 176));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 180));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 240));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 244));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 48));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 52));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 112));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 116));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 176));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 180));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 244));
             }
             // units 56 to 63
             {
@@ -2718,17 +2724,17 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                         a0o1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowo1, a0o1);
                     }
                 }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(g + 56));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(g + 60));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(g + 120));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(g + 124));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(g + 184));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(g + 188));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(g + 248));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(g + 252));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i0, ref gates, (nuint)(gs + 56));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0i1, ref gates, (nuint)(gs + 60));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f0, ref gates, (nuint)(gs + 120));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0f1, ref gates, (nuint)(gs + 124));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 184));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c1, ref gates, (nuint)(gs + 188));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 248));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 252));
             }
             int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
         }
     }
 
