@@ -323,7 +323,7 @@ public sealed partial class NetworkGenerator
             string maskParameter = l.Masked ? "ref byte mask, ref float dHiddenNext, " : "";
             w.WriteLine($"/// <summary>{l.Name}: gate gradients of <paramref name=\"count\"/> samples, through time.</summary>");
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {n.Method}BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, " +
+            using (w.Block($"private static void {n.Method}BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float hidden, " +
                 $"ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, {maskParameter}int count)"))
             {
                 w.WriteLine($"MemoryMarshal.CreateSpan(ref dHidden, count * {u}).Clear();");
@@ -359,7 +359,7 @@ public sealed partial class NetworkGenerator
                             }
                         }
 
-                        w.WriteLine($"global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref cell, h), " +
+                        w.WriteLine($"global::NetCompiler.GateMath.BackwardStep(ref Unsafe.Add(ref gates, g), ref Unsafe.Add(ref hidden, h), " +
                             $"ref Unsafe.Add(ref cell, t > 0 ? h - {u} : h), ref dh[0], ref Unsafe.Add(ref dCell, s * {u}), " +
                             $"ref Unsafe.Add(ref gateGradient, g), {u}, first: t == 0);");
                     }

@@ -1203,7 +1203,8 @@ public sealed partial class NetworkGenerator
             LayerNames projection = ProjectionNames(n);
             string gateGradient = Batch(n.GateGradient, steps * l.Gates);
             w.WriteLine($"{n.Method}BackwardThroughTime(ref {n.TransposedRecurrent}.Reference, " +
-                $"{Batch(n.Gates, steps * l.Gates)}, {Batch(n.Cell, steps * l.Units)}, {Batch(n.OutputGradient, l.Output.Length)}, " +
+                $"{Batch(n.Gates, steps * l.Gates)}, {Batch(n.Cell, steps * l.Units)}, {Batch(hidden, steps * l.Units)}, " +
+                $"{Batch(n.OutputGradient, l.Output.Length)}, " +
                 $"{gateGradient}, {Batch(n.HiddenGradient, l.Units)}, {Batch(n.CellGradient, l.Units)}, {mask}count);");
             w.WriteLine($"{n.Method}BackwardRecurrent({Batch(hidden, steps * l.Units)}, {gateGradient}, ref gradients, count);");
             w.WriteLine($"{projection.Method}BackwardKernel({sourceRef}, {gateGradient}, ref gradients, count);");

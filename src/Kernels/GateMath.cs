@@ -410,12 +410,17 @@ public static class GateMath
     }
 
     /// <summary>
-    /// One step of backpropagation through time for one sample, from the activated gates (i, f, c~, o) and the cell
-    /// states c(t) and c(t-1): turns dh and dc into the pre-activation gate gradients dz (4U floats) and leaves
+    /// One step of backpropagation through time for one sample, from the activated gates (i, f, c~, o), the output
+    /// h(t) and the cell state c(t-1): turns dh and dc into the pre-activation gate gradients dz (4U floats) and leaves
     /// dc(t-1) = dc·f in <paramref name="cellGradient"/>. dh(t-1) = dz·Uᵀ is the caller's, as it is a product shared
     /// between samples. <paramref name="first"/> means c(t-1) = 0, and <paramref name="previousCell"/> is not read.
     /// </summary>
-    public static void BackwardStep(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+    /// <remarks>
+    /// tanh(c(t)) is read back as h(t) / o(t) rather than computed again: a division instead of an exp and a division
+    /// (a third of this function's arithmetic). Where o underflows to zero, and only there, the quotient would be
+    /// meaningless; every term that uses it is then multiplied by o, so it is taken as zero.
+    /// </remarks>
+    public static void BackwardStep(ref float gates, ref float hidden, ref float previousCell, ref float hiddenGradient,
         ref float cellGradient, ref float gateGradient, int units, bool first)
     {
         int k = 0;
@@ -423,7 +428,7 @@ public static class GateMath
         {
             for (; k + 16 <= units; k += 16)
             {
-                BackwardStep512(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+                BackwardStep512(ref gates, ref hidden, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
             }
         }
 
@@ -431,7 +436,7 @@ public static class GateMath
         {
             for (; k + 8 <= units; k += 8)
             {
-                BackwardStep256(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+                BackwardStep256(ref gates, ref hidden, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
             }
         }
 
@@ -439,7 +444,7 @@ public static class GateMath
         {
             for (; k + 4 <= units; k += 4)
             {
-                BackwardStep128(ref gates, ref cell, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
+                BackwardStep128(ref gates, ref hidden, ref previousCell, ref hiddenGradient, ref cellGradient, ref gateGradient, units, k, first);
             }
         }
 
@@ -449,7 +454,7 @@ public static class GateMath
             float forget = Unsafe.Add(ref gates, units + k);
             float candidate = Unsafe.Add(ref gates, 2 * units + k);
             float output = Unsafe.Add(ref gates, 3 * units + k);
-            float tanhCell = Tanh(Unsafe.Add(ref cell, k));
+            float tanhCell = output == 0f ? 0f : Unsafe.Add(ref hidden, k) / output;
             float previous = first ? 0f : Unsafe.Add(ref previousCell, k);
             float dh = Unsafe.Add(ref hiddenGradient, k);
             float dc = Unsafe.Add(ref cellGradient, k) + dh * output * (1f - tanhCell * tanhCell);
@@ -461,7 +466,7 @@ public static class GateMath
         }
     }
 
-    private static void BackwardStep512(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+    private static void BackwardStep512(ref float gates, ref float hidden, ref float previousCell, ref float hiddenGradient,
         ref float cellGradient, ref float gateGradient, int units, int k, bool first)
     {
         Vector512<float> one = Vector512<float>.One;
@@ -469,7 +474,8 @@ public static class GateMath
         Vector512<float> forget = Vector512.LoadUnsafe(ref gates, (nuint)(units + k));
         Vector512<float> candidate = Vector512.LoadUnsafe(ref gates, (nuint)(2 * units + k));
         Vector512<float> output = Vector512.LoadUnsafe(ref gates, (nuint)(3 * units + k));
-        Vector512<float> tanhCell = Tanh(Vector512.LoadUnsafe(ref cell, (nuint)k));
+        Vector512<float> tanhCell = Vector512.ConditionalSelect(
+            Vector512.Equals(output, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.LoadUnsafe(ref hidden, (nuint)k) / output);
         Vector512<float> previous = first ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref previousCell, (nuint)k);
         Vector512<float> dh = Vector512.LoadUnsafe(ref hiddenGradient, (nuint)k);
         Vector512<float> dc = Vector512.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);
@@ -480,7 +486,7 @@ public static class GateMath
         (dc * forget).StoreUnsafe(ref cellGradient, (nuint)k);
     }
 
-    private static void BackwardStep256(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+    private static void BackwardStep256(ref float gates, ref float hidden, ref float previousCell, ref float hiddenGradient,
         ref float cellGradient, ref float gateGradient, int units, int k, bool first)
     {
         Vector256<float> one = Vector256<float>.One;
@@ -488,7 +494,8 @@ public static class GateMath
         Vector256<float> forget = Vector256.LoadUnsafe(ref gates, (nuint)(units + k));
         Vector256<float> candidate = Vector256.LoadUnsafe(ref gates, (nuint)(2 * units + k));
         Vector256<float> output = Vector256.LoadUnsafe(ref gates, (nuint)(3 * units + k));
-        Vector256<float> tanhCell = Tanh(Vector256.LoadUnsafe(ref cell, (nuint)k));
+        Vector256<float> tanhCell = Vector256.ConditionalSelect(
+            Vector256.Equals(output, Vector256<float>.Zero), Vector256<float>.Zero, Vector256.LoadUnsafe(ref hidden, (nuint)k) / output);
         Vector256<float> previous = first ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref previousCell, (nuint)k);
         Vector256<float> dh = Vector256.LoadUnsafe(ref hiddenGradient, (nuint)k);
         Vector256<float> dc = Vector256.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);
@@ -499,7 +506,7 @@ public static class GateMath
         (dc * forget).StoreUnsafe(ref cellGradient, (nuint)k);
     }
 
-    private static void BackwardStep128(ref float gates, ref float cell, ref float previousCell, ref float hiddenGradient,
+    private static void BackwardStep128(ref float gates, ref float hidden, ref float previousCell, ref float hiddenGradient,
         ref float cellGradient, ref float gateGradient, int units, int k, bool first)
     {
         Vector128<float> one = Vector128<float>.One;
@@ -507,7 +514,8 @@ public static class GateMath
         Vector128<float> forget = Vector128.LoadUnsafe(ref gates, (nuint)(units + k));
         Vector128<float> candidate = Vector128.LoadUnsafe(ref gates, (nuint)(2 * units + k));
         Vector128<float> output = Vector128.LoadUnsafe(ref gates, (nuint)(3 * units + k));
-        Vector128<float> tanhCell = Tanh(Vector128.LoadUnsafe(ref cell, (nuint)k));
+        Vector128<float> tanhCell = Vector128.ConditionalSelect(
+            Vector128.Equals(output, Vector128<float>.Zero), Vector128<float>.Zero, Vector128.LoadUnsafe(ref hidden, (nuint)k) / output);
         Vector128<float> previous = first ? Vector128<float>.Zero : Vector128.LoadUnsafe(ref previousCell, (nuint)k);
         Vector128<float> dh = Vector128.LoadUnsafe(ref hiddenGradient, (nuint)k);
         Vector128<float> dc = Vector128.LoadUnsafe(ref cellGradient, (nuint)k) + dh * output * (one - tanhCell * tanhCell);

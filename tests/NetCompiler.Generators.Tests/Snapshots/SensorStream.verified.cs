@@ -440,14 +440,14 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 2), ref _layer3TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 4), count);
 
         // Layer 2: lstm_1 (LSTM), gradients flow (4) -> (20, 8)
-        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
+        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 320), ref Slot(_layer2Cell, start, 80), ref Slot(_layer2Hidden, start, 80), ref Slot(_layer2OutputGradient, start, 4), ref Slot(_layer2GateGradient, start, 320), ref Slot(_layer2HiddenGradient, start, 4), ref Slot(_layer2CellGradient, start, 4), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 80), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 160), ref Slot(_layer2GateGradient, start, 320), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 160, count * 160).Clear();
         Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 320), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 160), count);
 
         // Layer 1: lstm (LSTM), gradients flow (20, 8) -> (20, 3)
-        Layer1BackwardThroughTime(ref _layer1TransposedRecurrentKernel.Reference, ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
+        Layer1BackwardThroughTime(ref _layer1TransposedRecurrentKernel.Reference, ref Slot(_layer1Gates, start, 640), ref Slot(_layer1Cell, start, 160), ref Slot(_layer1Output, start, 160), ref Slot(_layer1OutputGradient, start, 160), ref Slot(_layer1GateGradient, start, 640), ref Slot(_layer1HiddenGradient, start, 8), ref Slot(_layer1CellGradient, start, 8), count);
         Layer1BackwardRecurrent(ref Slot(_layer1Output, start, 160), ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
         Layer1ProjectionBackwardKernel(ref inputs, ref Slot(_layer1GateGradient, start, 640), ref gradients, count);
     }
@@ -1120,7 +1120,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
     /// <summary>lstm: gate gradients of <paramref name="count"/> samples, through time.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
+    private static void Layer1BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float hidden, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 8).Clear();
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 8).Clear();
@@ -1133,7 +1133,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Span<float> dh = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dHidden, s * 8), 8);
                 // Every step's output receives a gradient.
                 global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, h), 8), dh);
-                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 8 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 8, first: t == 0);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 8 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 8, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
@@ -2492,7 +2492,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
 
     /// <summary>lstm_1: gate gradients of <paramref name="count"/> samples, through time.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
+    private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float hidden, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 4).Clear();
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 4).Clear();
@@ -2508,7 +2508,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 {
                     global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 4), 4), dh);
                 }
-                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 4 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 4, first: t == 0);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 4 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 4), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 4, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].

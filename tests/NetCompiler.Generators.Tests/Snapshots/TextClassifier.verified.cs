@@ -421,7 +421,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         Layer3BackwardInput(ref Slot(_layer3OutputGradient, start, 10), ref _layer3TransposedKernel.Reference, ref Slot(_layer2OutputGradient, start, 64), count);
 
         // Layer 2: lstm (LSTM), gradients flow (64) -> (100, 64)
-        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
+        Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         _layer1OutputGradient.AsSpan(start * 6400, count * 6400).Clear();
@@ -2900,7 +2900,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
 
     /// <summary>lstm: gate gradients of <paramref name="count"/> samples, through time.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
+    private static void Layer2BackwardThroughTime(ref float transposedRecurrent, ref float gates, ref float cell, ref float hidden, ref float outputGradient, ref float gateGradient, ref float dHidden, ref float dCell, int count)
     {
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dHidden, count * 64).Clear();
         global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref dCell, count * 64).Clear();
@@ -2916,7 +2916,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 {
                     global::NetCompiler.VectorMath.Add(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, s * 64), 64), dh);
                 }
-                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 64 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 64, first: t == 0);
+                global::NetCompiler.GateMath.BackwardStep(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, t > 0 ? h - 64 : h), ref dh[0], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dCell, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gateGradient, g), 64, first: t == 0);
             }
 
             // dh(t-1) = dz·Uᵀ, read from the transposed recurrent kernel [4U, U].
