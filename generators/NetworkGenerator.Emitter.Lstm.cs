@@ -92,6 +92,13 @@ public sealed partial class NetworkGenerator
             }
         }
 
+        /// <summary>
+        /// Whether inference keeps an LSTM's h and c in two alternating slots per sample (step t in slot t mod 2)
+        /// rather than one per step: not when every step's h is the layer's output, nor with a mask, whose padded
+        /// steps copy the previous step's slot.
+        /// </summary>
+        private static bool UsesStateSlots(LstmLayerSpec l) => !l.ReturnSequences && !l.Masked;
+
         /// <summary>Samples per tile, largest first; the last is always 1 so any count is covered.</summary>
         private static int[] RecurrenceTiles(VectorFlavor f) =>
             f.IsScalar ? new[] { 1 } : f.Width == 16 ? new[] { 4, 1 } : new[] { 2, 1 };
@@ -119,6 +126,19 @@ public sealed partial class NetworkGenerator
             {
                 w.WriteLine($"int g = t * {g4};");
                 w.WriteLine($"int h = t * {u};");
+                if (UsesStateSlots(l))
+                {
+                    // Inference keeps only the last two steps' h and c, in two alternating slots, instead of writing
+                    // fresh cache lines every step into the L1 cache that U needs. Training keeps every step.
+                    w.WriteLine($"int hs = keepGates ? h : (t & 1) * {u};");
+                    w.WriteLine($"int hp = keepGates ? h - {u} : ((t + 1) & 1) * {u};");
+                }
+                else
+                {
+                    w.WriteLine("int hs = h;");
+                    w.WriteLine($"int hp = h - {u};");
+                }
+
                 if (!flavor.IsScalar)
                 {
                     // Where the step's gate sums go: their own slot when training keeps them, else one slot reused by
@@ -241,7 +261,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine($"ref float row = ref Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4});");
                 for (int s = 0; s < samples; s++)
                 {
-                    string previous = s == 0 ? $"h - {u} + r" : $"{s * stateStride} + h - {u} + r";
+                    string previous = s == 0 ? "hp + r" : $"{s * stateStride} + hp + r";
                     w.WriteLine($"float m{s} = Unsafe.Add(ref hidden, {previous});");
                     foreach (VectorFlavor f in flavors)
                     {
@@ -288,7 +308,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("float acc = Unsafe.Add(ref gates, g + j);");
                 using (w.Block($"for (int r = 0; r < {u}; r++)"))
                 {
-                    w.WriteLine($"acc += Unsafe.Add(ref hidden, h - {u} + r) * Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4} + j);");
+                    w.WriteLine($"acc += Unsafe.Add(ref hidden, hp + r) * Unsafe.Add(ref parameters, {n.RecurrentOffset} + r * {g4} + j);");
                 }
 
                 w.WriteLine("Unsafe.Add(ref gates, g + j) = acc;");
@@ -300,11 +320,11 @@ public sealed partial class NetworkGenerator
             string slot)
         {
             int u = l.Units;
-            w.WriteLine($"int previous = t > 0 ? h - {u} : h;");
+            w.WriteLine("int previous = t > 0 ? hp : hs;");
             for (int s = 0; s < samples; s++)
             {
                 string gate = s == 0 ? slot : $"{s * gateStride} + {slot}";
-                string state = s == 0 ? "h" : $"{s * stateStride} + h";
+                string state = s == 0 ? "hs" : $"{s * stateStride} + hs";
                 string previous = s == 0 ? "previous" : $"{s * stateStride} + previous";
                 w.WriteLine($"global::NetCompiler.GateMath.UpdateState(ref Unsafe.Add(ref gates, {gate}), ref Unsafe.Add(ref cell, {previous}), " +
                     $"ref Unsafe.Add(ref cell, {state}), ref Unsafe.Add(ref hidden, {state}), {u}, first: t == 0, keepGates);");

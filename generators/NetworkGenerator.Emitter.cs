@@ -1054,9 +1054,13 @@ public sealed partial class NetworkGenerator
                 $"ref Slot({n.Cell}, first, {stepsLength}), {hidden}{mask}, count, from: 0, to: {l.Steps}, keepGates: !inference);");
             if (!l.ReturnSequences)
             {
+                // The last step's h: its own slot in training, the slot of its parity when inference alternates two.
+                string last = UsesStateSlots(l)
+                    ? $"(inference ? {((l.Steps - 1) & 1) * l.Units} : {stepsLength - l.Units})"
+                    : (stepsLength - l.Units).ToString(Invariant);
                 using (w.Block("for (int sample = first; sample < first + count; sample++)"))
                 {
-                    w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {stepsLength - l.Units}, {l.Units})" +
+                    w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {last}, {l.Units})" +
                         $".CopyTo({n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength}));");
                 }
             }

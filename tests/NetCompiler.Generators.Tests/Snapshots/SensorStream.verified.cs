@@ -398,7 +398,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 320), ref Slot(_layer2Cell, first, 80), ref Slot(_layer2Hidden, first, 80), count, from: 0, to: 20, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
-            _layer2Hidden.AsSpan(sample * 80 + 76, 4).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
+            _layer2Hidden.AsSpan(sample * 80 + (inference ? 4 : 76), 4).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
         }
 
         for (int s = 0; s < count; s++)
@@ -707,6 +707,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
@@ -736,13 +738,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h - 8 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + hp + r);
                         var m2x8 = global::System.Runtime.Intrinsics.Vector256.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h - 8 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + hp + r);
                         var m3x8 = global::System.Runtime.Intrinsics.Vector256.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -783,11 +785,11 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3c0, ref gates, (nuint)(1920 + gs + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a3o0, ref gates, (nuint)(1920 + gs + 24));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hs), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1280 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 320 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 320 + hs), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 1920 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 480 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 480 + hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -798,6 +800,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
@@ -812,7 +816,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -829,8 +833,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -841,6 +845,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
@@ -860,9 +866,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -887,9 +893,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 24));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -900,6 +906,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
@@ -914,7 +922,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -931,8 +939,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 16));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -943,6 +951,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + g);
@@ -962,9 +972,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1005,9 +1015,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 8 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1032,9 +1042,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(640 + gs + 20));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(640 + gs + 28));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1045,6 +1055,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 7
@@ -1063,7 +1075,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 7 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1092,8 +1104,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 24));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 28));
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -1104,17 +1116,19 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 32;
             int h = t * 8;
+            int hs = h;
+            int hp = h - 8;
             for (int j = 0; t > 0 && j < 32; j++)
             {
                 float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 8; r++)
                 {
-                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 8 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1RecurrentOffset + r * 32 + j);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
-            int previous = t > 0 ? h - 8 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 8, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 8, first: t == 0, keepGates);
         }
     }
 
@@ -2138,6 +2152,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
@@ -2167,13 +2183,13 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h - 4 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hp + r);
                         var m2x4 = global::System.Runtime.Intrinsics.Vector128.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h - 4 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + hp + r);
                         var m3x4 = global::System.Runtime.Intrinsics.Vector128.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2214,11 +2230,11 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3c0, ref gates, (nuint)(960 + gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a3o0, ref gates, (nuint)(960 + gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hs), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 640 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 160 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 160 + hs), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 960 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 240 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 240 + hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2229,6 +2245,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
@@ -2243,7 +2261,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2260,8 +2278,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2272,6 +2290,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
@@ -2291,9 +2311,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2318,9 +2338,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2331,6 +2351,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
@@ -2345,7 +2367,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2362,8 +2384,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2374,6 +2396,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + g);
@@ -2393,9 +2417,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h - 4 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2420,9 +2444,9 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(320 + gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(320 + gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 320 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 80 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 80 + hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2433,6 +2457,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             int gs = keepGates ? g : 0;
             ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             // units 0 to 3
@@ -2447,7 +2473,7 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 3 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2464,8 +2490,8 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0c0, ref gates, (nuint)(gs + 8));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 12));
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
         }
     }
 
@@ -2476,17 +2502,19 @@ partial class SensorStream : global::NetCompiler.INetwork<float>, global::NetCom
         {
             int g = t * 16;
             int h = t * 4;
+            int hs = keepGates ? h : (t & 1) * 4;
+            int hp = keepGates ? h - 4 : ((t + 1) & 1) * 4;
             for (int j = 0; t > 0 && j < 16; j++)
             {
                 float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 4; r++)
                 {
-                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 4 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 16 + j);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
-            int previous = t > 0 ? h - 4 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 4, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 4, first: t == 0, keepGates);
         }
     }
 

@@ -379,7 +379,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         Layer2Recurrence(ref parameters, ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref _layer2FoldedGates.Reference, ref inputs, folded: inference, count, from: 0, to: 100, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
-            _layer2Hidden.AsSpan(sample * 6400 + 6336, 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
+            _layer2Hidden.AsSpan(sample * 6400 + (inference ? 64 : 6336), 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
         }
 
         for (int s = 0; s < count; s++)
@@ -689,6 +689,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
@@ -725,13 +727,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + hp + r);
                         var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + hp + r);
                         var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
@@ -796,13 +798,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + hp + r);
                         var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + hp + r);
                         var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
@@ -867,13 +869,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + hp + r);
                         var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + hp + r);
                         var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
@@ -938,13 +940,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x16 = global::System.Runtime.Intrinsics.Vector512.Create(m1);
-                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h - 64 + r);
+                        float m2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + hp + r);
                         var m2x16 = global::System.Runtime.Intrinsics.Vector512.Create(m2);
-                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h - 64 + r);
+                        float m3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + hp + r);
                         var m3x16 = global::System.Runtime.Intrinsics.Vector512.Create(m3);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
@@ -985,11 +987,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3c0, ref gates, (nuint)(76800 + gs + 176));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a3o0, ref gates, (nuint)(76800 + gs + 240));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hs), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 12800 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 12800 + hs), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 19200 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 19200 + hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1000,6 +1002,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
@@ -1030,7 +1034,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x16 = global::System.Runtime.Intrinsics.Vector512.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(m0x16, rowi0, a0i0);
@@ -1083,8 +1087,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o2, ref gates, (nuint)(gs + 224));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a0o3, ref gates, (nuint)(gs + 240));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1095,6 +1099,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
@@ -1119,9 +1125,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1162,9 +1168,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1205,9 +1211,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1248,9 +1254,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1291,9 +1297,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1334,9 +1340,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1377,9 +1383,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1420,9 +1426,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x8 = global::System.Runtime.Intrinsics.Vector256.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1447,9 +1453,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 184));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 248));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1460,6 +1466,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
@@ -1482,7 +1490,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1527,7 +1535,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1572,7 +1580,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1617,7 +1625,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x8 = global::System.Runtime.Intrinsics.Vector256.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(m0x8, rowi0, a0i0);
@@ -1646,8 +1654,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 240));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 248));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -1658,6 +1666,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
@@ -1682,9 +1692,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1725,9 +1735,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(4));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1768,9 +1778,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1811,9 +1821,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(12));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1854,9 +1864,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1897,9 +1907,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(20));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1940,9 +1950,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -1983,9 +1993,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(28));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2026,9 +2036,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2069,9 +2079,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(36));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2112,9 +2122,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2155,9 +2165,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(44));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2198,9 +2208,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2241,9 +2251,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(52));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2284,9 +2294,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2327,9 +2337,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
-                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h - 64 + r);
+                        float m1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hp + r);
                         var m1x4 = global::System.Runtime.Intrinsics.Vector128.Create(m1);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(60));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2354,9 +2364,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1c0, ref gates, (nuint)(25600 + gs + 188));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a1o0, ref gates, (nuint)(25600 + gs + 252));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, 6400 + hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, 6400 + hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -2367,6 +2377,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
             ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
             if (folded && t + 1 < to)
@@ -2389,7 +2401,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(0));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2434,7 +2446,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(8));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2479,7 +2491,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(16));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2524,7 +2536,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(24));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2569,7 +2581,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(32));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2614,7 +2626,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(40));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2659,7 +2671,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(48));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2704,7 +2716,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                     {
                         int r = (t & 1) == 0 ? sweep : 63 - sweep;
                         ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256);
-                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r);
+                        float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r);
                         var m0x4 = global::System.Runtime.Intrinsics.Vector128.Create(m0);
                         var rowi0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(56));
                         a0i0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(m0x4, rowi0, a0i0);
@@ -2733,8 +2745,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o0, ref gates, (nuint)(gs + 248));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a0o1, ref gates, (nuint)(gs + 252));
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, gs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
         }
     }
 
@@ -2745,6 +2757,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         {
             int g = t * 256;
             int h = t * 64;
+            int hs = keepGates ? h : (t & 1) * 64;
+            int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             if (folded)
             {
                 global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256), 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), 256));
@@ -2754,12 +2768,12 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
                 for (int r = 0; r < 64; r++)
                 {
-                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h - 64 + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
+                    acc += global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hp + r) * global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer2RecurrentOffset + r * 256 + j);
                 }
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j) = acc;
             }
-            int previous = t > 0 ? h - 64 : h;
-            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, h), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, h), 64, first: t == 0, keepGates);
+            int previous = t > 0 ? hp : hs;
+            global::NetCompiler.GateMath.UpdateState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, previous), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, hs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, hs), 64, first: t == 0, keepGates);
         }
     }
 
