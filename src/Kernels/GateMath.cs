@@ -104,7 +104,7 @@ public static class GateMath
 
     /// <summary>
     /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> ExpOfNegated(Vector512<float> x)
@@ -180,7 +180,7 @@ public static class GateMath
 
     /// <summary>
     /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> ExpOfNegated(Vector256<float> x)
@@ -256,7 +256,7 @@ public static class GateMath
 
     /// <summary>
     /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), which gives exactly exp(-x) with one operation less.
+    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> ExpOfNegated(Vector128<float> x)
