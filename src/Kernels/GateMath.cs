@@ -13,7 +13,7 @@ namespace NetCompiler;
 /// <remarks>
 /// e^x is computed here rather than by Vector512.Exp and its siblings, which the JIT does not inline (a call per
 /// register cost the recurrence a sixth of its time): x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by a polynomial, and the
-/// product with 2^n. x is first clamped to [-87, 88], where 2^n stays a normal float; NaN passes through the clamp and
+/// product with 2^n. x is first clamped to ±87, where 2^n stays a normal float; NaN passes through the clamp and
 /// comes out NaN. tanh(x) = m / (m + 2) with m = e^2x - 1 computed as such (no cancellation near zero), so one formula
 /// keeps full relative precision everywhere and large |x| give ±1 exactly. The gate math is throughput-bound (about one
 /// 512-bit operation per cycle on the machine the benchmarks run on), so it is written for few operations: this tanh
@@ -35,8 +35,6 @@ public static class GateMath
     private const float Expm1P2 = 0.041666467f;
     private const float Expm1P3 = 0.0083631752f;
     private const float Expm1P4 = 0.0013933644f;
-    private const float ExpMin = -87f;
-    private const float ExpMax = 88f;
 
     // Sigmoid and tanh clamp their exponent to ±87, where e^87 is still a normal float. (vrangeps would clamp in one
     // operation instead of two, but it turns NaN into a number.)
@@ -83,31 +81,12 @@ public static class GateMath
         return em / (em + Vector512.Create(2f));
     }
 
-    /// <summary>e^x per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Exp(Vector512<float> x)
-    {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpMin)), Vector512.Create(ExpMax));
-        Vector512<float> n = Vector512.Round(x * Vector512.Create(Log2E));
-        Vector512<float> r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2High), x);
-        r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Low), r);
-        Vector512<float> p = Vector512.Create(Exp6);
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(Exp5));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(Exp4));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(Exp3));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(0.5f));
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512<float>.One);
-        p = Vector512.MultiplyAddEstimate(p, r, Vector512<float>.One);
-        // vscalefps multiplies by 2^n in one instruction; the shift and multiply are its portable spelling.
-        return Avx512F.IsSupported ? Avx512F.Scale(p, n) : p * PowerOfTwo(n);
-    }
-
     /// <summary>
-    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
+    /// e^-x per lane, for sigmoid: x = n·ln 2 + r reduced with the negation folded in (r = -x - n·ln 2 is computed
+    /// as its negative t, and the series in t has alternating signs), one operation less than negating first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpOfNegated(Vector512<float> x)
+    internal static Vector512<float> ExpOfNegated(Vector512<float> x)
     {
         x = ClampToGateLimit(x);
         Vector512<float> n = Vector512.Round(x * Vector512.Create(-Log2E));
@@ -160,30 +139,12 @@ public static class GateMath
         return em / (em + Vector256.Create(2f));
     }
 
-    /// <summary>e^x per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Exp(Vector256<float> x)
-    {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpMin)), Vector256.Create(ExpMax));
-        Vector256<float> n = Vector256.Round(x * Vector256.Create(Log2E));
-        Vector256<float> r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2High), x);
-        r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Low), r);
-        Vector256<float> p = Vector256.Create(Exp6);
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(Exp5));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(Exp4));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(Exp3));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(0.5f));
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256<float>.One);
-        p = Vector256.MultiplyAddEstimate(p, r, Vector256<float>.One);
-        return p * PowerOfTwo(n);
-    }
-
     /// <summary>
-    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
+    /// e^-x per lane, for sigmoid: x = n·ln 2 + r reduced with the negation folded in (r = -x - n·ln 2 is computed
+    /// as its negative t, and the series in t has alternating signs), one operation less than negating first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpOfNegated(Vector256<float> x)
+    internal static Vector256<float> ExpOfNegated(Vector256<float> x)
     {
         x = ClampToGateLimit(x);
         Vector256<float> n = Vector256.Round(x * Vector256.Create(-Log2E));
@@ -236,30 +197,12 @@ public static class GateMath
         return em / (em + Vector128.Create(2f));
     }
 
-    /// <summary>e^x per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Exp(Vector128<float> x)
-    {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpMin)), Vector128.Create(ExpMax));
-        Vector128<float> n = Vector128.Round(x * Vector128.Create(Log2E));
-        Vector128<float> r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2High), x);
-        r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Low), r);
-        Vector128<float> p = Vector128.Create(Exp6);
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(Exp5));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(Exp4));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(Exp3));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(0.5f));
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128<float>.One);
-        p = Vector128.MultiplyAddEstimate(p, r, Vector128<float>.One);
-        return p * PowerOfTwo(n);
-    }
-
     /// <summary>
-    /// e^-x per lane, for sigmoid: exp's steps with the negation folded in (r = -x - n·ln 2 is computed as its
-    /// negative t, and the series in t has alternating signs), one operation less than exp(-x) for the same values.
+    /// e^-x per lane, for sigmoid: x = n·ln 2 + r reduced with the negation folded in (r = -x - n·ln 2 is computed
+    /// as its negative t, and the series in t has alternating signs), one operation less than negating first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpOfNegated(Vector128<float> x)
+    internal static Vector128<float> ExpOfNegated(Vector128<float> x)
     {
         x = ClampToGateLimit(x);
         Vector128<float> n = Vector128.Round(x * Vector128.Create(-Log2E));
