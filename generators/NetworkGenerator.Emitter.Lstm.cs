@@ -58,13 +58,21 @@ public sealed partial class NetworkGenerator
         /// </summary>
         private static void EmitLstmForward(SourceWriter w, LstmLayerSpec l, LayerNames n, bool folds)
         {
+            RecurrentRowLayout? layout = RecurrentRowLayout.For(l);
+            string rowsParameter = layout is null ? "" : "ref float partitionedRows, ";
             string maskParameter = l.Masked ? "ref byte mask, " : "";
             string MaskArgument(string offset) => l.Masked ? $"ref Unsafe.Add(ref mask, {offset}), " : "";
             string foldParameters = folds ? "ref float table, ref int tokens, bool folded, " : "";
             string FoldArguments(string offset) => folds ? $"ref table, ref Unsafe.Add(ref tokens, {offset}), folded, " : "";
             int gateStride = l.Steps * l.Gates, stateStride = l.Steps * l.Units;
             w.WriteLine($"/// <summary>{l.Name}: LSTM({l.Units}), {l.Input} -> {l.Output}: the recurrence of <paramref name=\"count\"/> samples.</summary>");
-            using (w.Block($"private static void {n.Method}Recurrence(ref float parameters, ref float gates, ref float cell, ref float hidden, " +
+            if (layout is not null)
+            {
+                w.WriteLine("/// <remarks>The one-sample AVX-512 tile reads U from <c>partitionedRows</c>, the cache-partitioned copy, when");
+                w.WriteLine("/// that is not a null reference (inference, which keeps it current; training and streaming steps pass null).</remarks>");
+            }
+
+            using (w.Block($"private static void {n.Method}Recurrence(ref float parameters, {rowsParameter}ref float gates, ref float cell, ref float hidden, " +
                 $"{maskParameter}{foldParameters}int count, int from, int to, bool keepGates)"))
             {
                 EmitFlavorChain(w, f =>
@@ -72,11 +80,28 @@ public sealed partial class NetworkGenerator
                     w.WriteLine("int s = 0;");
                     foreach (int tile in RecurrenceTiles(f))
                     {
+                        string Call(string name, string weights) =>
+                            $"{name}(ref {weights}, ref Unsafe.Add(ref gates, s * {gateStride}), " +
+                            $"ref Unsafe.Add(ref cell, s * {stateStride}), ref Unsafe.Add(ref hidden, s * {stateStride}), " +
+                            $"{MaskArgument($"s * {l.Steps}")}{FoldArguments($"s * {l.Steps}")}from, to, keepGates);";
                         using (w.Block($"for (; s + {tile} <= count; s += {tile})"))
                         {
-                            w.WriteLine($"{RecurrenceTileName(n, f, tile)}(ref parameters, ref Unsafe.Add(ref gates, s * {gateStride}), " +
-                                $"ref Unsafe.Add(ref cell, s * {stateStride}), ref Unsafe.Add(ref hidden, s * {stateStride}), " +
-                                $"{MaskArgument($"s * {l.Steps}")}{FoldArguments($"s * {l.Steps}")}from, to, keepGates);");
+                            if (layout is not null && f == VectorFlavor.V512 && tile == 1)
+                            {
+                                using (w.Block("if (!Unsafe.IsNullRef(ref partitionedRows))"))
+                                {
+                                    w.WriteLine(Call(PartitionedTileName(n), "partitionedRows"));
+                                }
+
+                                using (w.Block("else"))
+                                {
+                                    w.WriteLine(Call(RecurrenceTileName(n, f, tile), "parameters"));
+                                }
+                            }
+                            else
+                            {
+                                w.WriteLine(Call(RecurrenceTileName(n, f, tile), "parameters"));
+                            }
                         }
                     }
                 });
@@ -87,8 +112,16 @@ public sealed partial class NetworkGenerator
                 foreach (int tile in RecurrenceTiles(f))
                 {
                     w.WriteLine();
-                    EmitRecurrenceTile(w, l, n, f, tile, folds);
+                    EmitRecurrenceTile(w, l, n, f, tile, folds, layout: null);
                 }
+            }
+
+            if (layout is not null)
+            {
+                w.WriteLine();
+                EmitRecurrenceTile(w, l, n, VectorFlavor.V512, 1, folds, layout);
+                w.WriteLine();
+                EmitPartitionRecurrentRows(w, l, n, layout);
             }
         }
 
@@ -112,15 +145,19 @@ public sealed partial class NetworkGenerator
         /// each loaded row of U feeds every sample, and applies the activations and the state update straight from
         /// the registers.
         /// </summary>
+        /// <remarks>With a <paramref name="layout"/>, the one-sample AVX-512 tile that reads U from its
+        /// cache-partitioned copy instead of the parameters.</remarks>
         private static void EmitRecurrenceTile(SourceWriter w, LstmLayerSpec l, LayerNames n, VectorFlavor flavor, int samples,
-            bool folds)
+            bool folds, RecurrentRowLayout? layout)
         {
             int u = l.Units, g4 = l.Gates, steps = l.Steps;
             int gateStride = steps * g4, stateStride = steps * u;
             string maskParameter = l.Masked ? "ref byte mask, " : "";
             string foldParameters = folds ? "ref float table, ref int tokens, bool folded, " : "";
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {RecurrenceTileName(n, flavor, samples)}(ref float parameters, ref float gates, " +
+            string name = layout is null ? RecurrenceTileName(n, flavor, samples) : PartitionedTileName(n);
+            string weights = layout is null ? "parameters" : "rows";
+            using (w.Block($"private static void {name}(ref float {weights}, ref float gates, " +
                 $"ref float cell, ref float hidden, {maskParameter}{foldParameters}int from, int to, bool keepGates)"))
             using (w.Block("for (int t = from; t < to; t++)"))
             {
@@ -198,7 +235,7 @@ public sealed partial class NetworkGenerator
                         int last = block[block.Count - 1].Offset + block[block.Count - 1].Flavor.Width - 1;
                         using (w.Block($"// units {block[0].Offset} to {last}"))
                         {
-                            EmitRecurrenceBlock(w, l, n, block, samples, gateStride, stateStride);
+                            EmitRecurrenceBlock(w, l, n, block, samples, gateStride, stateStride, layout);
                         }
                     }
                 }
@@ -231,7 +268,8 @@ public sealed partial class NetworkGenerator
         }
 
         private static void EmitRecurrenceBlock(SourceWriter w, LstmLayerSpec l, LayerNames n,
-            List<(int Offset, VectorFlavor Flavor)> block, int samples, int gateStride, int stateStride)
+            List<(int Offset, VectorFlavor Flavor)> block, int samples, int gateStride, int stateStride,
+            RecurrentRowLayout? layout)
         {
             int u = l.Units, g4 = l.Gates;
             const string gateLetters = "ifco";
@@ -251,6 +289,36 @@ public sealed partial class NetworkGenerator
                 }
             }
 
+            if (layout is not null)
+            {
+                EmitPartitionedSweep(w, l, layout, (gate, k) => Acc(0, gate, k));
+            }
+            else
+            {
+                EmitRowSweep(w, l, n, block, samples, stateStride, Acc);
+            }
+
+            // The activations run in GateMath.UpdateState once the step's gates are complete: kept here, their
+            // constants would take the registers the accumulators need.
+            for (int s = 0; s < samples; s++)
+            {
+                for (int gate = 0; gate < 4; gate++)
+                {
+                    for (int k = 0; k < block.Count; k++)
+                    {
+                        (int offset, VectorFlavor f) = block[k];
+                        w.WriteLine(f.Store(Acc(s, gate, k), "gates", GateIndex(s, gate, offset)));
+                    }
+                }
+            }
+        }
+
+        /// <summary>gates += h(t-1)·U for the samples of a block, one row of U per iteration, read from the parameters.</summary>
+        private static void EmitRowSweep(SourceWriter w, LstmLayerSpec l, LayerNames n,
+            List<(int Offset, VectorFlavor Flavor)> block, int samples, int stateStride, System.Func<int, int, int, string> accumulator)
+        {
+            int u = l.Units, g4 = l.Gates;
+            const string gateLetters = "ifco";
             var flavors = block.Select(b => b.Flavor).Distinct().ToList();
             using (w.Block("if (t > 0)"))
             using (w.Block($"for (int sweep = 0; sweep < {u}; sweep++)"))
@@ -278,22 +346,8 @@ public sealed partial class NetworkGenerator
                         w.WriteLine($"var {row} = {f.Load("row", (gate * u + offset).ToString(Invariant))};");
                         for (int s = 0; s < samples; s++)
                         {
-                            w.WriteLine($"{Acc(s, gate, k)} = {f.MultiplyAdd($"m{s}x{f.Suffix}", row, Acc(s, gate, k))};");
+                            w.WriteLine($"{accumulator(s, gate, k)} = {f.MultiplyAdd($"m{s}x{f.Suffix}", row, accumulator(s, gate, k))};");
                         }
-                    }
-                }
-            }
-
-            // The activations run in GateMath.UpdateState once the step's gates are complete: kept here, their
-            // constants would take the registers the accumulators need.
-            for (int s = 0; s < samples; s++)
-            {
-                for (int gate = 0; gate < 4; gate++)
-                {
-                    for (int k = 0; k < block.Count; k++)
-                    {
-                        (int offset, VectorFlavor f) = block[k];
-                        w.WriteLine(f.Store(Acc(s, gate, k), "gates", GateIndex(s, gate, offset)));
                     }
                 }
             }

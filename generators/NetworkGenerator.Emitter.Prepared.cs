@@ -1,3 +1,4 @@
+using System.Linq;
 using NetCompiler.Generators.Helpers;
 using NetCompiler.Generators.Model;
 
@@ -9,7 +10,8 @@ public sealed partial class NetworkGenerator
     {
         // Weights prepared for inference: layouts derived from the parameters that let Forward and Predict do less
         // arithmetic than the direct computation (an Embedding folded into the LSTM projection after it, and the
-        // kernels of Winograd convolutions in the transformed domain).
+        // kernels of Winograd convolutions in the transformed domain), or wait less on memory (an LSTM's recurrent
+        // kernel laid out by cache set).
         //
         // The parameters can change under them in four ways: the Parameters getter hands out a writable span, an
         // optimizer step, Load, and an inference copy's source doing any of these. So every network keeps a version
@@ -40,6 +42,15 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"// {m.Layers[i].Name}: embedding(id)·W + b per token id, and the parameter version each row was built at.");
                     w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("FoldedGates")};");
                     w.WriteLine($"private readonly long[] {n.Field("FoldedVersion")};");
+                }
+
+                if (m.PartitionsRecurrentRows(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"// {m.Layers[i].Name}: U laid out by L1 cache set for the one-sample AVX-512 recurrence (empty without");
+                    w.WriteLine("// AVX-512), and the parameter version it was built at.");
+                    w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("RecurrentRows")};");
+                    w.WriteLine($"private readonly long[] {n.Field("RecurrentRowsVersion")};");
                 }
 
                 if (m.UsesWinograd(i))
@@ -77,6 +88,15 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"{n.Field("FoldedVersion")} = new long[{e.InputDim}];");
                 }
 
+                if (m.PartitionsRecurrentRows(i))
+                {
+                    LayerNames n = m.Names[i];
+                    RecurrentRowLayout layout = RecurrentRowLayout.For((LstmLayerSpec)m.Layers[i])!;
+                    w.WriteLine($"{n.Field("RecurrentRows")} = new global::NetCompiler.AlignedBuffer(V512.IsHardwareAccelerated ? {layout.Length} : 0, " +
+                        $"{RecurrentRowLayout.AlignmentBytes});");
+                    w.WriteLine($"{n.Field("RecurrentRowsVersion")} = new long[1];");
+                }
+
                 if (m.UsesWinograd(i))
                 {
                     LayerNames n = m.Names[i];
@@ -103,6 +123,13 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"{n.Field("FoldedVersion")} = source.{n.Field("FoldedVersion")};");
                 }
 
+                if (m.PartitionsRecurrentRows(i))
+                {
+                    LayerNames n = m.Names[i];
+                    w.WriteLine($"{n.Field("RecurrentRows")} = source.{n.Field("RecurrentRows")};");
+                    w.WriteLine($"{n.Field("RecurrentRowsVersion")} = source.{n.Field("RecurrentRowsVersion")};");
+                }
+
                 if (m.UsesWinograd(i))
                 {
                     LayerNames n = m.Names[i];
@@ -122,21 +149,44 @@ public sealed partial class NetworkGenerator
             w.WriteLine("/// <summary>Marks every layout prepared from the parameters as stale, here and in inference copies.</summary>");
             w.WriteLine("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref _parameterVersion[0]);");
             w.WriteLine();
-            if (!m.HasWinograd)
+            if (!m.PreparesInference)
             {
                 return;
             }
 
             // Built here, before Predict's workers start, so they only read. Inference copies on other threads may
-            // rebuild the same kernel at once: they write identical values (the transform has no flavor-dependent
-            // rounding), and each publishes the version it read before building, after the kernel, so a reader that
-            // sees a current version also sees the kernel built from it.
-            w.WriteLine("/// <summary>Rebuilds the Winograd kernels if the parameters changed since they were built.</summary>");
+            // rebuild the same layout at once: they write identical values (the Winograd transform has no
+            // flavor-dependent rounding; the row copy none at all), and each publishes the version it read before
+            // building, after the layout, so a reader that sees a current version also sees the layout built from it.
+            var parts = new System.Collections.Generic.List<string>();
+            if (m.HasWinograd)
+            {
+                parts.Add("the Winograd kernels");
+            }
+
+            if (Enumerable.Range(0, m.Layers.Length).Any(m.PartitionsRecurrentRows))
+            {
+                parts.Add("the cache-partitioned recurrent kernels");
+            }
+
+            w.WriteLine($"/// <summary>Rebuilds {string.Join(" and ", parts)} if the parameters changed since they were built.</summary>");
             using (w.Block("private void PrepareInference()"))
             {
                 w.WriteLine("long version = global::System.Threading.Volatile.Read(ref _parameterVersion[0]);");
                 for (int i = 0; i < m.Layers.Length; i++)
                 {
+                    if (m.PartitionsRecurrentRows(i))
+                    {
+                        LayerNames rowsNames = m.Names[i];
+                        string rowsStamp = rowsNames.Field("RecurrentRowsVersion");
+                        using (w.Block($"if (V512.IsHardwareAccelerated && global::System.Threading.Volatile.Read(ref {rowsStamp}[0]) != version)"))
+                        {
+                            w.WriteLine($"{rowsNames.Method}PartitionRecurrentRows(ref _parameters.Reference, " +
+                                $"ref {rowsNames.Field("RecurrentRows")}.Reference);");
+                            w.WriteLine($"global::System.Threading.Volatile.Write(ref {rowsStamp}[0], version);");
+                        }
+                    }
+
                     if (!m.UsesWinograd(i))
                     {
                         continue;

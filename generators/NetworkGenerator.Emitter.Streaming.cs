@@ -70,7 +70,9 @@ public sealed partial class NetworkGenerator
                             string hidden = $"ref {n.Field("StreamHidden")}.Reference";
                             string cell = $"ref {n.Field("StreamCell")}.Reference";
                             w.WriteLine($"{n.Prefix}StepProjectionForward(ref current, ref parameters, ref Unsafe.Add(ref {n.Field("StreamGates")}.Reference, {l.Gates}));");
-                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {gates}, {cell}, {hidden}, count: 1, from: 1, to: 2, keepGates: false);");
+                            // A step reads U from the parameters: Step does not keep the cache-partitioned copy current.
+                            string rows = RecurrentRowLayout.For(l) is null ? "" : "ref Unsafe.NullRef<float>(), ";
+                            w.WriteLine($"{n.Method}Recurrence(ref parameters, {rows}{gates}, {cell}, {hidden}, count: 1, from: 1, to: 2, keepGates: false);");
                             w.WriteLine($"{n.Field("StreamHidden")}.AsSpan({l.Units}).CopyTo({n.Field("StreamHidden")});");
                             w.WriteLine($"{n.Field("StreamCell")}.AsSpan({l.Units}).CopyTo({n.Field("StreamCell")});");
                             w.WriteLine($"current = ref {n.Field("StreamHidden")}.Reference;");

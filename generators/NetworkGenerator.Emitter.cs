@@ -293,9 +293,20 @@ public sealed partial class NetworkGenerator
 
             public WinogradShape Winograd(int layer) => new((ConvLayerSpec)Layers[layer], UsedOutput(layer));
 
+            /// <summary>
+            /// Whether inference on AVX-512 reads LSTM layer <paramref name="layer"/>'s recurrent kernel from a copy laid
+            /// out by cache set (see <see cref="RecurrentRowLayout"/>).
+            /// </summary>
+            public bool PartitionsRecurrentRows(int layer) =>
+                Layers[layer] is LstmLayerSpec l && RecurrentRowLayout.For(l) is not null;
+
             /// <summary>Whether any kernel reads weights in a prepared layout that must follow changes to the parameters.</summary>
             public bool HasPreparedWeights =>
-                Enumerable.Range(0, Layers.Length).Any(i => FoldsEmbedding(i) || UsesWinograd(i));
+                Enumerable.Range(0, Layers.Length).Any(i => FoldsEmbedding(i) || UsesWinograd(i) || PartitionsRecurrentRows(i));
+
+            /// <summary>Whether Forward and Predict bring prepared layouts up to date before their workers start.</summary>
+            public bool PreparesInference =>
+                Enumerable.Range(0, Layers.Length).Any(i => UsesWinograd(i) || PartitionsRecurrentRows(i));
 
             /// <summary>
             /// The output rows and columns of convolution <paramref name="layer"/> that inference reads: all of them,
@@ -608,7 +619,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("global::NetCompiler.NetworkGuard.CheckOutput(output.Length, OutputLength, nameof(output));");
                 WriteIf(w, string.Format(tokenCheck, "input"));
                 w.WriteLine("_outputCount = 0;");
-                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
+                WriteIf(w, m.PreparesInference ? "PrepareInference();" : "");
                 w.WriteLine("ForwardSamples(ref MemoryMarshal.GetReference(input), 0, 1, inference: true);");
                 w.WriteLine($"{m.LastOutput}.AsSpan(0, OutputLength).CopyTo(output);");
             }
@@ -619,7 +630,7 @@ public sealed partial class NetworkGenerator
                 w.WriteLine("int count = global::NetCompiler.NetworkGuard.CheckSamples(inputs.Length, InputLength, outputs.Length, OutputLength, nameof(inputs), nameof(outputs));");
                 WriteIf(w, string.Format(tokenCheck, "inputs"));
                 w.WriteLine("_outputCount = 0;");
-                WriteIf(w, m.HasWinograd ? "PrepareInference();" : "");
+                WriteIf(w, m.PreparesInference ? "PrepareInference();" : "");
                 w.WriteLine("int workers = global::NetCompiler.BatchParallel.Workers(count, _degree, MinimumSamplesPerWorker);");
                 w.WriteLine($"global::NetCompiler.BatchParallel.Run<{t}, float>(this, ref MemoryMarshal.GetReference(inputs), ref MemoryMarshal.GetReference(outputs), count, workers);");
             }
@@ -1050,7 +1061,11 @@ public sealed partial class NetworkGenerator
                 mask += $", ref {n.Field("FoldedGates")}.Reference, ref inputs, folded: inference";
             }
 
-            w.WriteLine($"{n.Method}Recurrence(ref parameters, ref Slot({n.Gates}, first, {l.Steps * l.Gates}), " +
+            // Inference on AVX-512 reads U from the cache-partitioned copy PrepareInference keeps current.
+            string rows = m.PartitionsRecurrentRows(i)
+                ? $"ref inference ? ref {n.Field("RecurrentRows")}.Reference : ref Unsafe.NullRef<float>(), "
+                : "";
+            w.WriteLine($"{n.Method}Recurrence(ref parameters, {rows}ref Slot({n.Gates}, first, {l.Steps * l.Gates}), " +
                 $"ref Slot({n.Cell}, first, {stepsLength}), {hidden}{mask}, count, from: 0, to: {l.Steps}, keepGates: !inference);");
             if (!l.ReturnSequences)
             {

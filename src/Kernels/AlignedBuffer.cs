@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -21,20 +22,44 @@ namespace NetCompiler;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class AlignedBuffer
 {
-    private const int AlignmentBytes = 64;
-    private const int Slack = AlignmentBytes / sizeof(float) - 1;
+    private const int DefaultAlignmentBytes = 64;
+
+    /// <summary>The largest alignment asked for: a page, which fixes where every float falls in the L1 cache's sets.</summary>
+    private const int MaxAlignmentBytes = 4096;
 
     private readonly float[] _storage;
     private readonly int _offset;
 
-    /// <summary>Allocates <paramref name="length"/> zeroed floats.</summary>
+    /// <summary>Allocates <paramref name="length"/> zeroed floats from a 64-byte boundary.</summary>
     public AlignedBuffer(int length)
+        : this(length, DefaultAlignmentBytes)
+    {
+    }
+
+    /// <summary>
+    /// Allocates <paramref name="length"/> zeroed floats from a boundary of <paramref name="alignmentBytes"/>, a power
+    /// of two from 64 to 4096. A 4096-byte boundary lets a kernel choose the L1 cache set of each line it lays out.
+    /// </summary>
+    public AlignedBuffer(int length, int alignmentBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        _storage = GC.AllocateArray<float>(checked(length + Slack), pinned: true);
-        _offset = FirstAlignedIndex(_storage);
+        if (alignmentBytes < DefaultAlignmentBytes || alignmentBytes > MaxAlignmentBytes ||
+            !BitOperations.IsPow2(alignmentBytes))
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignmentBytes), alignmentBytes,
+                $"The alignment must be a power of two from {DefaultAlignmentBytes} to {MaxAlignmentBytes} bytes.");
+        }
+
+        // The slack keeps an aligned start within the array wherever the allocator puts it.
+        int slack = alignmentBytes / sizeof(float) - 1;
+        _storage = GC.AllocateArray<float>(checked(length + slack), pinned: true);
+        AlignmentBytes = alignmentBytes;
+        _offset = FirstAlignedIndex(_storage, alignmentBytes);
         Length = length;
     }
+
+    /// <summary>The boundary, in bytes, that <see cref="Reference"/> sits on.</summary>
+    public int AlignmentBytes { get; }
 
     /// <summary>The number of floats.</summary>
     public int Length { get; }
@@ -60,14 +85,17 @@ public sealed class AlignedBuffer
     /// <summary>The whole buffer, read-only.</summary>
     public static implicit operator ReadOnlySpan<float>(AlignedBuffer buffer) => buffer.Span;
 
-    /// <summary>Whether <see cref="Reference"/> is on a 64-byte boundary (always, unless the runtime moved a pinned object).</summary>
-    public unsafe bool IsAligned => ((nuint)Unsafe.AsPointer(ref Reference) & (AlignmentBytes - 1)) == 0;
+    /// <summary>
+    /// Whether <see cref="Reference"/> is on its <see cref="AlignmentBytes"/> boundary (always, unless the runtime
+    /// moved a pinned object).
+    /// </summary>
+    public unsafe bool IsAligned => ((nuint)Unsafe.AsPointer(ref Reference) & (nuint)(AlignmentBytes - 1)) == 0;
 
-    private static unsafe int FirstAlignedIndex(float[] array)
+    private static unsafe int FirstAlignedIndex(float[] array, int alignmentBytes)
     {
         // Pinned-heap objects never move, so the address taken here stays the address of every later use.
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        nuint misalignment = address & (AlignmentBytes - 1);
-        return misalignment == 0 ? 0 : (int)((AlignmentBytes - misalignment) / sizeof(float));
+        nuint misalignment = address & (nuint)(alignmentBytes - 1);
+        return misalignment == 0 ? 0 : (int)(((nuint)alignmentBytes - misalignment) / sizeof(float));
     }
 }

@@ -31,6 +31,35 @@ public sealed class AlignedBufferTests
         }
     }
 
+    [Theory]
+    [InlineData(64)]
+    [InlineData(128)]
+    [InlineData(4096)]
+    public void AskedAlignment_IsWhereTheBufferStarts(int alignmentBytes)
+    {
+        for (int i = 0; i < 32; i++)
+        {
+            var buffer = new AlignedBuffer(3 + i * 97, alignmentBytes);
+            Assert.True(buffer.IsAligned);
+            Assert.Equal(alignmentBytes, buffer.AlignmentBytes);
+            Assert.Equal(0, AddressOf(ref buffer.Reference) % alignmentBytes);
+            Assert.Equal(3 + i * 97, buffer.Span.Length);
+            Assert.True(buffer.Span.IndexOfAnyExcept(0f) < 0);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(32)]
+    [InlineData(96)]
+    [InlineData(8192)]
+    public void Alignment_NotAPowerOfTwoFrom64To4096_IsRefusedByName(int alignmentBytes)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new AlignedBuffer(8, alignmentBytes));
+        Assert.Equal("alignmentBytes", error.ParamName);
+        Assert.Contains("power of two", error.Message);
+    }
+
     [Fact]
     public void Reference_SpanAndSlices_AddressTheSameFloats()
     {

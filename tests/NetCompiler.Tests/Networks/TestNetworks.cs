@@ -161,6 +161,29 @@ public partial class StreamingLstm;
 public partial class WideBatchLstm;
 
 /// <summary>
+/// LSTMs of 64 and 48 units, whose recurrent kernels (64 and 36 KB) exceed a 32 KB L1 cache: inference on AVX-512
+/// reads them from copies laid out by cache set. Float sequences; the first layer returns its sequence to the second.
+/// </summary>
+[Network(BatchSize = 6, Seed = 21)]
+[Input(12, 5)]
+[Lstm(64, ReturnSequences = true)]
+[Lstm(48)]
+[Dense(4)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy, FromLogits = true)]
+[Sgd(LearningRate = 0.05f)]
+public partial class WideStackedLstm;
+
+/// <summary>Masked token sequences into an LSTM of 64 units: the folded embedding and the mask with the copy of U laid out by cache set.</summary>
+[Network(BatchSize = 5, Seed = 22)]
+[SequenceInput(9)]
+[Embedding(40, 8, MaskZero = true)]
+[Lstm(64)]
+[Dense(3, Activation = Activation.Softmax)]
+[Loss(LossFunction.SparseCategoricalCrossEntropy)]
+[Adam]
+public partial class WideMaskedTokenLstm;
+
+/// <summary>
 /// 3x3 stride-1 convolutions of uneven shapes, which inference computes its own way: channel counts that are not
 /// multiples of 16, odd and non-square outputs (11x13 with Same padding, whose last tiles hang over the border),
 /// a convolution feeding another, and pools of 3 and 2 that leave columns or rows unread (9x11 pooled by 3 reads 9x9;
