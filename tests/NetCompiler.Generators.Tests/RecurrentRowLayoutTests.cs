@@ -32,7 +32,7 @@ public sealed class RecurrentRowLayoutTests
     }
 
     [Theory]
-    [InlineData(48, 28)]
+    [InlineData(48, 24)]
     [InlineData(64, 21)]
     public void Layout_KeepsResidentRowsOutOfTheStreamedRowsSets(int units, int expectedResident)
     {
