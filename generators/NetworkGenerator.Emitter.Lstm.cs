@@ -21,30 +21,44 @@ public sealed partial class NetworkGenerator
 
         private static LayerNames ProjectionNames(LayerNames n) => n with { Method = n.Prefix + "Projection" };
 
-        private static void EmitEmbeddingKernels(SourceWriter w, EmbeddingLayerSpec e, LayerNames n, bool needsBackward)
+        /// <remarks>
+        /// <paramref name="grouped"/>: the LSTM after the Embedding reads rows by index (a folded table at inference,
+        /// one row per distinct token in training), so the Embedding copies no rows, and its gradient arrives as one
+        /// row per distinct token.
+        /// </remarks>
+        private static void EmitEmbeddingKernels(SourceWriter w, EmbeddingLayerSpec e, LayerNames n, bool grouped)
         {
             int steps = e.Input.Steps, dims = e.OutputDim;
-            w.WriteLine($"/// <summary>{e.Name}: Embedding({e.InputDim}, {dims}), {e.Input} -> {e.Output}: one table row per id.</summary>");
-            using (w.Block($"private static void {n.Method}Forward(ref int input, ref float parameters, ref float output)"))
-            using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+            if (!grouped)
             {
-                w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref parameters, {n.KernelOffset} + Unsafe.Add(ref input, t) * {dims}), {dims})");
-                w.WriteLine($"    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, t * {dims}), {dims}));");
-            }
+                w.WriteLine($"/// <summary>{e.Name}: Embedding({e.InputDim}, {dims}), {e.Input} -> {e.Output}: one table row per id.</summary>");
+                using (w.Block($"private static void {n.Method}Forward(ref int input, ref float parameters, ref float output)"))
+                using (w.Block($"for (int t = 0; t < {steps}; t++)"))
+                {
+                    w.WriteLine($"MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref parameters, {n.KernelOffset} + Unsafe.Add(ref input, t) * {dims}), {dims})");
+                    w.WriteLine($"    .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref output, t * {dims}), {dims}));");
+                }
 
-            if (!needsBackward)
-            {
+                w.WriteLine();
+                w.WriteLine($"/// <summary>{e.Name}: each step's output gradient adds into the table row of its id.</summary>");
+                using (w.Block($"private static void {n.Method}Backward(ref int inputs, ref float outputGradient, ref float gradients, int count)"))
+                using (w.Block($"for (int p = 0; p < count * {steps}; p++)"))
+                {
+                    w.WriteLine($"global::NetCompiler.VectorMath.Add(");
+                    w.WriteLine($"    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, p * {dims}), {dims}),");
+                    w.WriteLine($"    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gradients, {n.KernelOffset} + Unsafe.Add(ref inputs, p) * {dims}), {dims}));");
+                }
+
                 return;
             }
 
-            w.WriteLine();
-            w.WriteLine($"/// <summary>{e.Name}: each step's output gradient adds into the table row of its id.</summary>");
-            using (w.Block($"private static void {n.Method}Backward(ref int inputs, ref float outputGradient, ref float gradients, int count)"))
-            using (w.Block($"for (int p = 0; p < count * {steps}; p++)"))
+            w.WriteLine($"/// <summary>{e.Name}: each distinct token's gradient row (one per group) adds into its table row.</summary>");
+            using (w.Block($"private static void {n.Method}BackwardGroups(ref int tokens, ref float groupGradient, ref float gradients, int groups)"))
+            using (w.Block("for (int g = 0; g < groups; g++)"))
             {
                 w.WriteLine($"global::NetCompiler.VectorMath.Add(");
-                w.WriteLine($"    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref outputGradient, p * {dims}), {dims}),");
-                w.WriteLine($"    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gradients, {n.KernelOffset} + Unsafe.Add(ref inputs, p) * {dims}), {dims}));");
+                w.WriteLine($"    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref groupGradient, g * {dims}), {dims}),");
+                w.WriteLine($"    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gradients, {n.KernelOffset} + Unsafe.Add(ref tokens, g) * {dims}), {dims}));");
             }
         }
 

@@ -282,6 +282,13 @@ public sealed partial class NetworkGenerator
                 (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
 
             /// <summary>
+            /// Whether training computes LSTM layer <paramref name="layer"/>'s input projection, and its gradients, once
+            /// per distinct token of a range rather than once per position (the layers whose inference folds the
+            /// Embedding before them, whose recurrence therefore reads its step inputs as rows by index).
+            /// </summary>
+            public bool GroupsTokens(int layer) => layer < Layers.Length && FoldsEmbedding(layer);
+
+            /// <summary>
             /// Whether inference runs convolution <paramref name="layer"/> by Winograd F(2x2, 3x3): a 3x3 stride-1
             /// convolution with enough channels on both sides for the transforms to pay, and at least a 2x2 block of
             /// output to compute. Training keeps the direct convolution, whose activations the backward pass reads.
@@ -460,6 +467,18 @@ public sealed partial class NetworkGenerator
                     }
 
                     w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.TransposedRecurrent} = new global::NetCompiler.AlignedBuffer({n.RecurrentLength});");
+                    if (m.GroupsTokens(i))
+                    {
+                        w.WriteLine("// Training groups positions by token (TokenGroups): each group's projection x·W + b, then the sum of");
+                        w.WriteLine("// its positions' gate gradients; each position's group; each group's token id; hashing scratch; and");
+                        w.WriteLine("// the number of groups of the range that starts at each slot.");
+                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("GroupGates")} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Gates});");
+                        w.WriteLine($"private readonly int[] {n.Field("PositionGroup")} = new int[BatchSize * {steps}];");
+                        w.WriteLine($"private readonly int[] {n.Field("GroupToken")} = new int[BatchSize * {steps}];");
+                        w.WriteLine($"private readonly int[] {n.Field("GroupTable")} = new int[BatchSize * {2 * steps}];");
+                        w.WriteLine($"private readonly int[] {n.Field("GroupCount")} = new int[BatchSize];");
+                    }
+
                     if (m.NeedsInputGradient(i))
                     {
                         w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Transposed} = new global::NetCompiler.AlignedBuffer({n.KernelLength});");
@@ -988,13 +1007,10 @@ public sealed partial class NetworkGenerator
                     break;
                 case EmbeddingLayerSpec e:
                     string lookup = $"{n.Method}Forward(ref input, ref parameters, {outputRef});";
-                    if (m.FoldsEmbedding(i + 1))
+                    if (m.GroupsTokens(i + 1))
                     {
-                        w.WriteLine("// Inference reads the next layer's folded table by token id instead of these rows.");
-                        using (w.Block("if (!inference)"))
-                        {
-                            w.WriteLine(lookup);
-                        }
+                        w.WriteLine("// No rows here: inference reads the next layer's folded table by token id, and training gathers one");
+                        w.WriteLine("// row per distinct token there.");
                     }
                     else
                     {
@@ -1027,38 +1043,32 @@ public sealed partial class NetworkGenerator
             string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
             w.WriteLine();
             w.WriteLine($"// Layer {i + 1}: {l.Name} ({l.KerasType}), {l.Input} -> {l.Output}");
-            using (w.Block("for (int s = 0; s < count; s++)"))
+            if (m.GroupsTokens(i))
             {
-                if (source is null || m.FoldsEmbedding(i))
+                EmitGroupedProjection(w, m, i);
+            }
+            else
+            {
+                using (w.Block("for (int s = 0; s < count; s++)"))
                 {
-                    w.WriteLine($"ref {m.Spec.InputType} input = ref Unsafe.Add(ref inputs, s * InputLength);");
-                }
-
-                w.WriteLine("int sample = first + s;");
-                string projection = $"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});";
-                if (m.FoldsEmbedding(i))
-                {
-                    using (w.Block("if (inference)"))
+                    if (source is null)
                     {
-                        w.WriteLine($"{n.Method}PrepareFoldedRows(ref input);");
+                        w.WriteLine($"ref {m.Spec.InputType} input = ref Unsafe.Add(ref inputs, s * InputLength);");
                     }
 
-                    using (w.Block("else"))
-                    {
-                        w.WriteLine(projection);
-                    }
-                }
-                else
-                {
-                    w.WriteLine(projection);
+                    w.WriteLine("int sample = first + s;");
+                    w.WriteLine($"{ProjectionNames(n).Method}Forward({sourceRef}, ref parameters, {gates});");
                 }
             }
 
             string hidden = l.ReturnSequences ? $"ref Slot({n.Output}, first, {n.OutputLength})" : $"ref Slot({n.Hidden}, first, {stepsLength})";
             string mask = l.Masked ? ", ref _mask[first * InputLength]" : "";
-            if (m.FoldsEmbedding(i))
+            if (m.GroupsTokens(i))
             {
-                mask += $", ref {n.Field("FoldedGates")}.Reference, ref inputs, folded: inference";
+                // Every step's input is a row read by index: inference's folded table by token id, training's group
+                // rows by each position's group.
+                mask += $", ref inference ? ref {n.Field("FoldedGates")}.Reference : ref Slot({n.Field("GroupGates")}, first, {l.Steps * l.Gates}), " +
+                    $"ref inference ? ref inputs : ref {n.Field("PositionGroup")}[first * {l.Steps}], folded: true";
             }
 
             // Inference on AVX-512 reads U from the cache-partitioned copy PrepareInference keeps current.
@@ -1077,6 +1087,41 @@ public sealed partial class NetworkGenerator
                 {
                     w.WriteLine($"{n.Hidden}.AsSpan(sample * {stepsLength} + {last}, {l.Units})" +
                         $".CopyTo({n.Output}.AsSpan(sample * {n.OutputLength}, {n.OutputLength}));");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The input projection of an LSTM fed by an Embedding: inference brings the folded rows of each sample's tokens
+        /// up to date; training numbers the range's distinct tokens, gathers their embedding rows into the Embedding's
+        /// output buffer (padded with zero rows to whole sequences) and projects those rows, a sequence's worth at a
+        /// time.
+        /// </summary>
+        private static void EmitGroupedProjection(SourceWriter w, EmitModel m, int i)
+        {
+            var l = (LstmLayerSpec)m.Layers[i];
+            var e = (EmbeddingLayerSpec)m.Layers[i - 1];
+            LayerNames n = m.Names[i], embedding = m.Names[i - 1];
+            int steps = l.Steps, dims = e.OutputDim;
+            using (w.Block("if (inference)"))
+            using (w.Block("for (int s = 0; s < count; s++)"))
+            {
+                w.WriteLine($"{n.Method}PrepareFoldedRows(ref Unsafe.Add(ref inputs, s * InputLength));");
+            }
+
+            using (w.Block("else"))
+            {
+                w.WriteLine($"int groups = global::NetCompiler.TokenGroups.Group(MemoryMarshal.CreateReadOnlySpan(ref inputs, count * {steps}), " +
+                    $"{n.Field("GroupToken")}.AsSpan(first * {steps}, count * {steps}), {n.Field("PositionGroup")}.AsSpan(first * {steps}, count * {steps}), " +
+                    $"{n.Field("GroupTable")}.AsSpan(first * {2 * steps}, count * {2 * steps}));");
+                w.WriteLine($"{n.Field("GroupCount")}[first] = groups;");
+                w.WriteLine($"int sequences = (groups + {steps - 1}) / {steps};");
+                w.WriteLine($"global::NetCompiler.TokenGroups.Gather(_parameters.AsSpan({embedding.KernelOffset}, {(long)e.InputDim * dims}), {dims}, " +
+                    $"{n.Field("GroupToken")}.AsSpan(first * {steps}, groups), groups, {embedding.Output}.AsSpan(first * {steps * dims}, sequences * {steps * dims}));");
+                using (w.Block("for (int s = 0; s < sequences; s++)"))
+                {
+                    w.WriteLine($"{ProjectionNames(n).Method}Forward(ref Slot({embedding.Output}, first + s, {steps * dims}), ref parameters, " +
+                        $"ref Slot({n.Field("GroupGates")}, first + s, {steps * l.Gates}));");
                 }
             }
         }
@@ -1197,10 +1242,21 @@ public sealed partial class NetworkGenerator
                                 $"{Batch(sourceGradient!, layer.Input.Length)}, count);");
                             break;
                         case EmbeddingLayerSpec:
-                            w.WriteLine($"{n.Method}Backward(ref inputs, {gradientRef}, ref gradients, count);");
+                            if (m.GroupsTokens(i + 1))
+                            {
+                                // The LSTM left one gradient row per distinct token, in group order.
+                                LayerNames next = m.Names[i + 1];
+                                w.WriteLine($"{n.Method}BackwardGroups(ref {next.Field("GroupToken")}[start * InputLength], {gradientRef}, " +
+                                    $"ref gradients, {next.Field("GroupCount")}[start]);");
+                            }
+                            else
+                            {
+                                w.WriteLine($"{n.Method}Backward(ref inputs, {gradientRef}, ref gradients, count);");
+                            }
+
                             break;
                         case LstmLayerSpec l:
-                            EmitLstmBackwardCall(w, l, n, sourceRef, sourceGradient, needsInput);
+                            EmitLstmBackwardCall(w, l, n, sourceRef, sourceGradient, needsInput, m.GroupsTokens(i));
                             break;
                     }
                 }
@@ -1214,7 +1270,7 @@ public sealed partial class NetworkGenerator
         private static string Span(string field, string length) => $"{field}.AsSpan(start * {length}, count * {length})";
 
         private static void EmitLstmBackwardCall(
-            SourceWriter w, LstmLayerSpec l, LayerNames n, string sourceRef, string? sourceGradient, bool needsInput)
+            SourceWriter w, LstmLayerSpec l, LayerNames n, string sourceRef, string? sourceGradient, bool needsInput, bool grouped)
         {
             int steps = l.Steps;
             string hidden = l.ReturnSequences ? n.Output : n.Hidden;
@@ -1226,12 +1282,27 @@ public sealed partial class NetworkGenerator
                 $"{Batch(n.OutputGradient, l.Output.Length)}, " +
                 $"{gateGradient}, {Batch(n.HiddenGradient, l.Units)}, {Batch(n.CellGradient, l.Units)}, {mask}count);");
             w.WriteLine($"{n.Method}BackwardRecurrent({Batch(hidden, steps * l.Units)}, {gateGradient}, ref gradients, count);");
-            w.WriteLine($"{projection.Method}BackwardKernel({sourceRef}, {gateGradient}, ref gradients, count);");
+            if (grouped)
+            {
+                // Per distinct token: the sum of its positions' gate gradients, into the buffer that held its projected
+                // row, then both products over the groups' rows (the forward pass left them in the input buffer).
+                w.WriteLine($"int sequences = ({n.Field("GroupCount")}[start] + {steps - 1}) / {steps};");
+                w.WriteLine($"global::NetCompiler.TokenGroups.SumByGroup({Span(n.GateGradient, (steps * l.Gates).ToString(Invariant))}, {l.Gates}, " +
+                    $"{n.Field("PositionGroup")}.AsSpan(start * {steps}, count * {steps}), " +
+                    $"{n.Field("GroupGates")}.AsSpan(start * {steps * l.Gates}, sequences * {steps * l.Gates}));");
+                gateGradient = Batch(n.Field("GroupGates"), steps * l.Gates);
+            }
+
+            string rows = grouped ? "sequences" : "count";
+            w.WriteLine($"{projection.Method}BackwardKernel({sourceRef}, {gateGradient}, ref gradients, {rows});");
             if (needsInput)
             {
-                w.WriteLine($"{Span(sourceGradient!, l.Input.Length.ToString(Invariant))}.Clear();");
+                string target = grouped
+                    ? $"{sourceGradient}.AsSpan(start * {l.Input.Length}, sequences * {l.Input.Length})"
+                    : Span(sourceGradient!, l.Input.Length.ToString(Invariant));
+                w.WriteLine($"{target}.Clear();");
                 w.WriteLine($"{projection.Method}BackwardInput({gateGradient}, ref {n.Transposed}.Reference, " +
-                    $"{Batch(sourceGradient!, l.Input.Length)}, count);");
+                    $"{Batch(sourceGradient!, l.Input.Length)}, {rows});");
             }
         }
 
@@ -1287,7 +1358,7 @@ public sealed partial class NetworkGenerator
                         break;
                     case EmbeddingLayerSpec e:
                         w.WriteLine();
-                        EmitEmbeddingKernels(w, e, n, needsBackward: true);
+                        EmitEmbeddingKernels(w, e, n, grouped: m.GroupsTokens(i + 1));
                         break;
                     case LstmLayerSpec l:
                         ConvLayerSpec projection = Projection(l);

@@ -71,6 +71,14 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private readonly global::NetCompiler.AlignedBuffer _layer2HiddenGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
     private readonly global::NetCompiler.AlignedBuffer _layer2CellGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
     private readonly global::NetCompiler.AlignedBuffer _layer2TransposedRecurrentKernel = new global::NetCompiler.AlignedBuffer(Layer2RecurrentLength);
+    // Training groups positions by token (TokenGroups): each group's projection x·W + b, then the sum of
+    // its positions' gate gradients; each position's group; each group's token id; hashing scratch; and
+    // the number of groups of the range that starts at each slot.
+    private readonly global::NetCompiler.AlignedBuffer _layer2GroupGates = new global::NetCompiler.AlignedBuffer(BatchSize * 25600);
+    private readonly int[] _layer2PositionGroup = new int[BatchSize * 100];
+    private readonly int[] _layer2GroupToken = new int[BatchSize * 100];
+    private readonly int[] _layer2GroupTable = new int[BatchSize * 200];
+    private readonly int[] _layer2GroupCount = new int[BatchSize];
     private readonly global::NetCompiler.AlignedBuffer _layer2TransposedKernel = new global::NetCompiler.AlignedBuffer(Layer2KernelLength);
     private readonly global::NetCompiler.AlignedBuffer _layer3Output = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
     private readonly global::NetCompiler.AlignedBuffer _layer3OutputGradient = new global::NetCompiler.AlignedBuffer(BatchSize * Layer3OutputLength);
@@ -376,28 +384,30 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int sample = first + s;
 
             // Layer 1: embedding (Embedding), (100) token ids -> (100, 64)
-            // Inference reads the next layer's folded table by token id instead of these rows.
-            if (!inference)
-            {
-                Layer1Forward(ref input, ref parameters, ref Slot(_layer1Output, sample, Layer1OutputLength));
-            }
+            // No rows here: inference reads the next layer's folded table by token id, and training gathers one
+            // row per distinct token there.
         }
 
         // Layer 2: lstm (LSTM), (100, 64) -> (64)
-        for (int s = 0; s < count; s++)
+        if (inference)
         {
-            ref int input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength);
-            int sample = first + s;
-            if (inference)
+            for (int s = 0; s < count; s++)
             {
-                Layer2PrepareFoldedRows(ref input);
-            }
-            else
-            {
-                Layer2ProjectionForward(ref Slot(_layer1Output, sample, 6400), ref parameters, ref Slot(_layer2Gates, sample, 25600));
+                Layer2PrepareFoldedRows(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, s * InputLength));
             }
         }
-        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref _layer2FoldedGates.Reference, ref inputs, folded: inference, count, from: 0, to: 100, keepGates: !inference);
+        else
+        {
+            int groups = global::NetCompiler.TokenGroups.Group(global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref inputs, count * 100), _layer2GroupToken.AsSpan(first * 100, count * 100), _layer2PositionGroup.AsSpan(first * 100, count * 100), _layer2GroupTable.AsSpan(first * 200, count * 200));
+            _layer2GroupCount[first] = groups;
+            int sequences = (groups + 99) / 100;
+            global::NetCompiler.TokenGroups.Gather(_parameters.AsSpan(Layer1KernelOffset, 640000), 64, _layer2GroupToken.AsSpan(first * 100, groups), groups, _layer1Output.AsSpan(first * 6400, sequences * 6400));
+            for (int s = 0; s < sequences; s++)
+            {
+                Layer2ProjectionForward(ref Slot(_layer1Output, first + s, 6400), ref parameters, ref Slot(_layer2GroupGates, first + s, 25600));
+            }
+        }
+        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref inference ? ref _layer2FoldedGates.Reference : ref Slot(_layer2GroupGates, first, 25600), ref inference ? ref inputs : ref _layer2PositionGroup[first * 100], folded: true, count, from: 0, to: 100, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
             _layer2Hidden.AsSpan(sample * 6400 + (inference ? 64 : 6336), 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
@@ -444,32 +454,24 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         // Layer 2: lstm (LSTM), gradients flow (64) -> (100, 64)
         Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
-        Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
-        _layer1OutputGradient.AsSpan(start * 6400, count * 6400).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GateGradient, start, 25600), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 6400), count);
+        int sequences = (_layer2GroupCount[start] + 99) / 100;
+        global::NetCompiler.TokenGroups.SumByGroup(_layer2GateGradient.AsSpan(start * 25600, count * 25600), 256, _layer2PositionGroup.AsSpan(start * 100, count * 100), _layer2GroupGates.AsSpan(start * 25600, sequences * 25600));
+        Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GroupGates, start, 25600), ref gradients, sequences);
+        _layer1OutputGradient.AsSpan(start * 6400, sequences * 6400).Clear();
+        Layer2ProjectionBackwardInput(ref Slot(_layer2GroupGates, start, 25600), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 6400), sequences);
 
         // Layer 1: embedding (Embedding), gradients flow (100, 64) -> (100) token ids
-        Layer1Backward(ref inputs, ref Slot(_layer1OutputGradient, start, 6400), ref gradients, count);
+        Layer1BackwardGroups(ref _layer2GroupToken[start * InputLength], ref Slot(_layer1OutputGradient, start, 6400), ref gradients, _layer2GroupCount[start]);
     }
 
-    /// <summary>embedding: Embedding(10000, 64), (100) token ids -> (100, 64): one table row per id.</summary>
-    private static void Layer1Forward(ref int input, ref float parameters, ref float output)
+    /// <summary>embedding: each distinct token's gradient row (one per group) adds into its table row.</summary>
+    private static void Layer1BackwardGroups(ref int tokens, ref float groupGradient, ref float gradients, int groups)
     {
-        for (int t = 0; t < 100; t++)
-        {
-            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, Layer1KernelOffset + global::System.Runtime.CompilerServices.Unsafe.Add(ref input, t) * 64), 64)
-                .CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref output, t * 64), 64));
-        }
-    }
-
-    /// <summary>embedding: each step's output gradient adds into the table row of its id.</summary>
-    private static void Layer1Backward(ref int inputs, ref float outputGradient, ref float gradients, int count)
-    {
-        for (int p = 0; p < count * 100; p++)
+        for (int g = 0; g < groups; g++)
         {
             global::NetCompiler.VectorMath.Add(
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputGradient, p * 64), 64),
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1KernelOffset + global::System.Runtime.CompilerServices.Unsafe.Add(ref inputs, p) * 64), 64));
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, g * 64), 64),
+                global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, Layer1KernelOffset + global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, g) * 64), 64));
         }
     }
 

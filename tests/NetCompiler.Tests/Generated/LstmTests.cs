@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NetCompiler.Tests.Networks;
 using Xunit;
 
@@ -14,6 +15,34 @@ public sealed class LstmTests
         int[] tokens = NetworkTestKit.RandomLabels(3 * TokenLstm.InputLength, 11, seed: 31);
         int[] labels = NetworkTestKit.RandomLabels(3, TokenLstm.OutputLength, seed: 32);
         int[] indices = NetworkTestKit.Indices(TokenLstm.ParameterCount, 4000, seed: 33);
+
+        Assert.Null(NetworkTestKit.CheckGradients(network, tokens, labels, indices, absoluteTolerance: 1e-4f, relativeTolerance: 1e-2f));
+    }
+
+    /// <summary>
+    /// Training projects each distinct token once (TokenGroups): a batch of one repeated token makes a single group,
+    /// padded with zero rows to a whole sequence, whose gradient sums every position's.
+    /// </summary>
+    [Fact]
+    public void TokenLstm_OneTokenRepeatedEverywhere_GradientsMatchFiniteDifferences()
+    {
+        var network = new TokenLstm();
+        int[] tokens = Enumerable.Repeat(7, 3 * TokenLstm.InputLength).ToArray();
+        int[] labels = { 2, 0, 1 };
+        int[] indices = NetworkTestKit.Indices(TokenLstm.ParameterCount, 4000, seed: 35);
+
+        Assert.Null(NetworkTestKit.CheckGradients(network, tokens, labels, indices, absoluteTolerance: 1e-4f, relativeTolerance: 1e-2f));
+    }
+
+    /// <summary>Groups of a 64-unit LSTM over masked sequences, several sequences' worth of groups per range.</summary>
+    [Fact]
+    public void WideMaskedTokenLstm_GroupedProjection_GradientsMatchFiniteDifferences()
+    {
+        var network = new WideMaskedTokenLstm();
+        int[] tokens = NetworkTestKit.RandomLabels(WideMaskedTokenLstm.BatchSize * WideMaskedTokenLstm.InputLength, 40, seed: 36);
+        tokens[0] = tokens[1] = 0;
+        int[] labels = NetworkTestKit.RandomLabels(WideMaskedTokenLstm.BatchSize, WideMaskedTokenLstm.OutputLength, seed: 37);
+        int[] indices = NetworkTestKit.Indices(WideMaskedTokenLstm.ParameterCount, 600, seed: 38);
 
         Assert.Null(NetworkTestKit.CheckGradients(network, tokens, labels, indices, absoluteTolerance: 1e-4f, relativeTolerance: 1e-2f));
     }
