@@ -469,10 +469,10 @@ public sealed partial class NetworkGenerator
                     w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.TransposedRecurrent} = new global::NetCompiler.AlignedBuffer({n.RecurrentLength});");
                     if (m.GroupsTokens(i))
                     {
-                        w.WriteLine("// Training groups positions by token (TokenGroups): each group's projection x·W + b, then the sum of");
-                        w.WriteLine("// its positions' gate gradients; each position's group; each group's token id; hashing scratch; and");
-                        w.WriteLine("// the number of groups of the range that starts at each slot.");
-                        w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.Field("GroupGates")} = new global::NetCompiler.AlignedBuffer(BatchSize * {steps * l.Gates});");
+                        w.WriteLine("// Training groups positions by token (TokenGroups): each position's group, each group's token id,");
+                        w.WriteLine("// hashing scratch, and the number of groups of the range that starts at each slot. The groups'");
+                        w.WriteLine($"// projected rows live in {n.GateGradient} until backpropagation needs it, their summed gate");
+                        w.WriteLine($"// gradients in {n.Gates} once backpropagation has read it.");
                         w.WriteLine($"private readonly int[] {n.Field("PositionGroup")} = new int[BatchSize * {steps}];");
                         w.WriteLine($"private readonly int[] {n.Field("GroupToken")} = new int[BatchSize * {steps}];");
                         w.WriteLine($"private readonly int[] {n.Field("GroupTable")} = new int[BatchSize * {2 * steps}];");
@@ -1067,7 +1067,7 @@ public sealed partial class NetworkGenerator
             {
                 // Every step's input is a row read by index: inference's folded table by token id, training's group
                 // rows by each position's group.
-                mask += $", ref inference ? ref {n.Field("FoldedGates")}.Reference : ref Slot({n.Field("GroupGates")}, first, {l.Steps * l.Gates}), " +
+                mask += $", ref inference ? ref {n.Field("FoldedGates")}.Reference : ref Slot({n.GateGradient}, first, {l.Steps * l.Gates}), " +
                     $"ref inference ? ref inputs : ref {n.Field("PositionGroup")}[first * {l.Steps}], folded: true";
             }
 
@@ -1121,7 +1121,7 @@ public sealed partial class NetworkGenerator
                 using (w.Block("for (int s = 0; s < sequences; s++)"))
                 {
                     w.WriteLine($"{ProjectionNames(n).Method}Forward(ref Slot({embedding.Output}, first + s, {steps * dims}), ref parameters, " +
-                        $"ref Slot({n.Field("GroupGates")}, first + s, {steps * l.Gates}));");
+                        $"ref Slot({n.GateGradient}, first + s, {steps * l.Gates}));");
                 }
             }
         }
@@ -1284,13 +1284,14 @@ public sealed partial class NetworkGenerator
             w.WriteLine($"{n.Method}BackwardRecurrent({Batch(hidden, steps * l.Units)}, {gateGradient}, ref gradients, count);");
             if (grouped)
             {
-                // Per distinct token: the sum of its positions' gate gradients, into the buffer that held its projected
-                // row, then both products over the groups' rows (the forward pass left them in the input buffer).
+                // Per distinct token: the sum of its positions' gate gradients, into the gate buffer that backpropagation
+                // no longer needs, then both products over the groups' rows (the forward pass left them in the input
+                // buffer).
                 w.WriteLine($"int sequences = ({n.Field("GroupCount")}[start] + {steps - 1}) / {steps};");
                 w.WriteLine($"global::NetCompiler.TokenGroups.SumByGroup({Span(n.GateGradient, (steps * l.Gates).ToString(Invariant))}, {l.Gates}, " +
                     $"{n.Field("PositionGroup")}.AsSpan(start * {steps}, count * {steps}), " +
-                    $"{n.Field("GroupGates")}.AsSpan(start * {steps * l.Gates}, sequences * {steps * l.Gates}));");
-                gateGradient = Batch(n.Field("GroupGates"), steps * l.Gates);
+                    $"{n.Gates}.AsSpan(start * {steps * l.Gates}, sequences * {steps * l.Gates}));");
+                gateGradient = Batch(n.Gates, steps * l.Gates);
             }
 
             string rows = grouped ? "sequences" : "count";

@@ -71,10 +71,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     private readonly global::NetCompiler.AlignedBuffer _layer2HiddenGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
     private readonly global::NetCompiler.AlignedBuffer _layer2CellGradient = new global::NetCompiler.AlignedBuffer(BatchSize * 64);
     private readonly global::NetCompiler.AlignedBuffer _layer2TransposedRecurrentKernel = new global::NetCompiler.AlignedBuffer(Layer2RecurrentLength);
-    // Training groups positions by token (TokenGroups): each group's projection x·W + b, then the sum of
-    // its positions' gate gradients; each position's group; each group's token id; hashing scratch; and
-    // the number of groups of the range that starts at each slot.
-    private readonly global::NetCompiler.AlignedBuffer _layer2GroupGates = new global::NetCompiler.AlignedBuffer(BatchSize * 25600);
+    // Training groups positions by token (TokenGroups): each position's group, each group's token id,
+    // hashing scratch, and the number of groups of the range that starts at each slot. The groups'
+    // projected rows live in _layer2GateGradient until backpropagation needs it, their summed gate
+    // gradients in _layer2Gates once backpropagation has read it.
     private readonly int[] _layer2PositionGroup = new int[BatchSize * 100];
     private readonly int[] _layer2GroupToken = new int[BatchSize * 100];
     private readonly int[] _layer2GroupTable = new int[BatchSize * 200];
@@ -404,10 +404,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             global::NetCompiler.TokenGroups.Gather(_parameters.AsSpan(Layer1KernelOffset, 640000), 64, _layer2GroupToken.AsSpan(first * 100, groups), groups, _layer1Output.AsSpan(first * 6400, sequences * 6400));
             for (int s = 0; s < sequences; s++)
             {
-                Layer2ProjectionForward(ref Slot(_layer1Output, first + s, 6400), ref parameters, ref Slot(_layer2GroupGates, first + s, 25600));
+                Layer2ProjectionForward(ref Slot(_layer1Output, first + s, 6400), ref parameters, ref Slot(_layer2GateGradient, first + s, 25600));
             }
         }
-        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref inference ? ref _layer2FoldedGates.Reference : ref Slot(_layer2GroupGates, first, 25600), ref inference ? ref inputs : ref _layer2PositionGroup[first * 100], folded: true, count, from: 0, to: 100, keepGates: !inference);
+        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref inference ? ref _layer2FoldedGates.Reference : ref Slot(_layer2GateGradient, first, 25600), ref inference ? ref inputs : ref _layer2PositionGroup[first * 100], folded: true, count, from: 0, to: 100, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
             _layer2Hidden.AsSpan(sample * 6400 + (inference ? 64 : 6336), 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
@@ -455,10 +455,10 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
         Layer2BackwardThroughTime(ref _layer2TransposedRecurrentKernel.Reference, ref Slot(_layer2Gates, start, 25600), ref Slot(_layer2Cell, start, 6400), ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2OutputGradient, start, 64), ref Slot(_layer2GateGradient, start, 25600), ref Slot(_layer2HiddenGradient, start, 64), ref Slot(_layer2CellGradient, start, 64), count);
         Layer2BackwardRecurrent(ref Slot(_layer2Hidden, start, 6400), ref Slot(_layer2GateGradient, start, 25600), ref gradients, count);
         int sequences = (_layer2GroupCount[start] + 99) / 100;
-        global::NetCompiler.TokenGroups.SumByGroup(_layer2GateGradient.AsSpan(start * 25600, count * 25600), 256, _layer2PositionGroup.AsSpan(start * 100, count * 100), _layer2GroupGates.AsSpan(start * 25600, sequences * 25600));
-        Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2GroupGates, start, 25600), ref gradients, sequences);
+        global::NetCompiler.TokenGroups.SumByGroup(_layer2GateGradient.AsSpan(start * 25600, count * 25600), 256, _layer2PositionGroup.AsSpan(start * 100, count * 100), _layer2Gates.AsSpan(start * 25600, sequences * 25600));
+        Layer2ProjectionBackwardKernel(ref Slot(_layer1Output, start, 6400), ref Slot(_layer2Gates, start, 25600), ref gradients, sequences);
         _layer1OutputGradient.AsSpan(start * 6400, sequences * 6400).Clear();
-        Layer2ProjectionBackwardInput(ref Slot(_layer2GroupGates, start, 25600), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 6400), sequences);
+        Layer2ProjectionBackwardInput(ref Slot(_layer2Gates, start, 25600), ref _layer2TransposedKernel.Reference, ref Slot(_layer1OutputGradient, start, 6400), sequences);
 
         // Layer 1: embedding (Embedding), gradients flow (100, 64) -> (100) token ids
         Layer1BackwardGroups(ref _layer2GroupToken[start * InputLength], ref Slot(_layer1OutputGradient, start, 6400), ref gradients, _layer2GroupCount[start]);
