@@ -33,7 +33,9 @@ public static class TokenGroups
         }
 
         // Open addressing with linear probing; an entry holds its group + 1, so zero means empty. At most half the
-        // entries fill up, so a probe ends within a few steps.
+        // entries fill up, so with ids as text gives them a probe ends within a few steps. Known shortcoming: ids
+        // chosen so that their slots crowd one part of the table make probes long (a new user measured 1 ms for
+        // 3,200 such ids, against 6 µs for spread ones: about 13% of a training step of the text LSTM).
         Span<int> entries = table.Slice(0, capacity);
         entries.Clear();
         int count = 0;
