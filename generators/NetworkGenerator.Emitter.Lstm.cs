@@ -76,8 +76,8 @@ public sealed partial class NetworkGenerator
             string rowsParameter = layout is null ? "" : "ref float partitionedRows, ";
             string maskParameter = l.Masked ? "ref byte mask, " : "";
             string MaskArgument(string offset) => l.Masked ? $"ref Unsafe.Add(ref mask, {offset}), " : "";
-            string foldParameters = folds ? "ref float table, ref int tokens, bool folded, " : "";
-            string FoldArguments(string offset) => folds ? $"ref table, ref Unsafe.Add(ref tokens, {offset}), folded, " : "";
+            string foldParameters = folds ? "ref float table, ref int tokens, " : "";
+            string FoldArguments(string offset) => folds ? $"ref table, ref Unsafe.Add(ref tokens, {offset}), " : "";
             int gateStride = l.Steps * l.Gates, stateStride = l.Steps * l.Units;
             w.WriteLine($"/// <summary>{l.Name}: LSTM({l.Units}), {l.Input} -> {l.Output}: the recurrence of <paramref name=\"count\"/> samples.</summary>");
             if (layout is not null)
@@ -167,7 +167,7 @@ public sealed partial class NetworkGenerator
             int u = l.Units, g4 = l.Gates, steps = l.Steps;
             int gateStride = steps * g4, stateStride = steps * u;
             string maskParameter = l.Masked ? "ref byte mask, " : "";
-            string foldParameters = folds ? "ref float table, ref int tokens, bool folded, " : "";
+            string foldParameters = folds ? "ref float table, ref int tokens, " : "";
             w.WriteLine("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string name = layout is null ? RecurrenceTileName(n, flavor, samples) : PartitionedTileName(n);
             string weights = layout is null ? "parameters" : "rows";
@@ -204,10 +204,7 @@ public sealed partial class NetworkGenerator
                 {
                     if (folds)
                     {
-                        using (w.Block("if (folded)"))
-                        {
-                            w.WriteLine($"MemoryMarshal.CreateReadOnlySpan({TableRow(0)}, {g4}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), {g4}));");
-                        }
+                        w.WriteLine($"MemoryMarshal.CreateReadOnlySpan({TableRow(0)}, {g4}).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gates, g), {g4}));");
                     }
 
                     EmitScalarRecurrenceStep(w, l, n);
@@ -216,20 +213,19 @@ public sealed partial class NetworkGenerator
                 {
                     for (int s = 0; s < samples; s++)
                     {
-                        // Where each sample's step starts: its projected input x·W + b in the gate buffer or, for
-                        // inference with a folded embedding, its token's row of the table, read in place (copying the
-                        // rows into the gate buffer first cost Predict 256 an eighth of its time).
+                        // Where each sample's step starts: its projected input x·W + b in the gate buffer or, after an
+                        // Embedding, the row of its token (inference's folded table) or of its token's group
+                        // (training), read in place (copying the rows into the gate buffer first cost Predict 256 an
+                        // eighth of its time).
                         string gateStart = $"ref Unsafe.Add(ref gates, {(s == 0 ? "g" : $"{s * gateStride} + g")})";
-                        w.WriteLine(folds
-                            ? $"ref float start{s} = ref folded ? {TableRow(s)} : {gateStart};"
-                            : $"ref float start{s} = {gateStart};");
+                        w.WriteLine(folds ? $"ref float start{s} = {TableRow(s)};" : $"ref float start{s} = {gateStart};");
                     }
 
                     if (folds)
                     {
-                        // The next step's rows are picked by token id, which no hardware prefetcher can guess; asked
-                        // for now, they arrive while this step sweeps U.
-                        using (w.Block("if (folded && t + 1 < to)"))
+                        // The next step's rows are picked by index, which no hardware prefetcher can guess; asked for
+                        // now, they arrive while this step sweeps U.
+                        using (w.Block("if (t + 1 < to)"))
                         {
                             for (int s = 0; s < samples; s++)
                             {

@@ -1068,7 +1068,7 @@ public sealed partial class NetworkGenerator
                 // Every step's input is a row read by index: inference's folded table by token id, training's group
                 // rows by each position's group.
                 mask += $", ref inference ? ref {n.Field("FoldedGates")}.Reference : ref Slot({n.GateGradient}, first, {l.Steps * l.Gates}), " +
-                    $"ref inference ? ref inputs : ref {n.Field("PositionGroup")}[first * {l.Steps}], folded: true";
+                    $"ref inference ? ref inputs : ref {n.Field("PositionGroup")}[first * {l.Steps}]";
             }
 
             // Inference on AVX-512 reads U from the cache-partitioned copy PrepareInference keeps current.

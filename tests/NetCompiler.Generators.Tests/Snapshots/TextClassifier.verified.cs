@@ -407,7 +407,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
                 Layer2ProjectionForward(ref Slot(_layer1Output, first + s, 6400), ref parameters, ref Slot(_layer2GateGradient, first + s, 25600));
             }
         }
-        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref inference ? ref _layer2FoldedGates.Reference : ref Slot(_layer2GateGradient, first, 25600), ref inference ? ref inputs : ref _layer2PositionGroup[first * 100], folded: true, count, from: 0, to: 100, keepGates: !inference);
+        Layer2Recurrence(ref parameters, ref inference ? ref _layer2RecurrentRows.Reference : ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref Slot(_layer2Gates, first, 25600), ref Slot(_layer2Cell, first, 6400), ref Slot(_layer2Hidden, first, 6400), ref inference ? ref _layer2FoldedGates.Reference : ref Slot(_layer2GateGradient, first, 25600), ref inference ? ref inputs : ref _layer2PositionGroup[first * 100], count, from: 0, to: 100, keepGates: !inference);
         for (int sample = first; sample < first + count; sample++)
         {
             _layer2Hidden.AsSpan(sample * 6400 + (inference ? 64 : 6336), 64).CopyTo(_layer2Output.AsSpan(sample * Layer2OutputLength, Layer2OutputLength));
@@ -659,24 +659,24 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     /// <summary>lstm: LSTM(64), (100, 64) -> (64): the recurrence of <paramref name="count"/> samples.</summary>
     /// <remarks>The one-sample AVX-512 tile reads U from <c>partitionedRows</c>, the cache-partitioned copy, when
     /// that is not a null reference (inference, which keeps it current; training and streaming steps pass null).</remarks>
-    private static void Layer2Recurrence(ref float parameters, ref float partitionedRows, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int count, int from, int to, bool keepGates)
+    private static void Layer2Recurrence(ref float parameters, ref float partitionedRows, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int count, int from, int to, bool keepGates)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
             int s = 0;
             for (; s + 4 <= count; s += 4)
             {
-                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceV512x4(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
                 if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref partitionedRows))
                 {
-                    Layer2RecurrenceV512x1Partitioned(ref partitionedRows, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                    Layer2RecurrenceV512x1Partitioned(ref partitionedRows, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
                 }
                 else
                 {
-                    Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                    Layer2RecurrenceV512x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
                 }
             }
         }
@@ -685,11 +685,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceV256x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceV256x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
         }
         else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
@@ -697,11 +697,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 2 <= count; s += 2)
             {
-                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceV128x2(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceV128x1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
         }
         else
@@ -709,13 +709,13 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int s = 0;
             for (; s + 1 <= count; s += 1)
             {
-                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), folded, from, to, keepGates);
+                Layer2RecurrenceScalarx1(ref parameters, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, s * 25600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cell, s * 6400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hidden, s * 6400), ref table, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, s * 100), from, to, keepGates);
             }
         }
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV512x4(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -724,11 +724,11 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
-            ref float start2 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 200 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 51200 + g);
-            ref float start3 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 300 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 76800 + g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256);
+            ref float start2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 200 + t) * 256);
+            ref float start3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 300 + t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
@@ -1028,7 +1028,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV512x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -1037,8 +1037,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
             }
@@ -1125,7 +1125,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV256x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -1134,9 +1134,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
@@ -1492,7 +1492,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV256x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -1501,8 +1501,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
             }
@@ -1692,7 +1692,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV128x2(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -1701,9 +1701,9 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            ref float start1 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, 25600 + g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            ref float start1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, 100 + t + 1) * 256), 256);
@@ -2403,7 +2403,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV128x1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -2412,8 +2412,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
             }
@@ -2783,7 +2783,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceScalarx1(ref float parameters, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -2791,10 +2791,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int h = t * 64;
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
-            if (folded)
-            {
-                global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256), 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), 256));
-            }
+            global::System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256), 256).CopyTo(global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g), 256));
             for (int j = 0; t > 0 && j < 256; j++)
             {
                 float acc = global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g + j);
@@ -2810,7 +2807,7 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
     }
 
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2RecurrenceV512x1Partitioned(ref float rows, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, bool folded, int from, int to, bool keepGates)
+    private static void Layer2RecurrenceV512x1Partitioned(ref float rows, ref float gates, ref float cell, ref float hidden, ref float table, ref int tokens, int from, int to, bool keepGates)
     {
         for (int t = from; t < to; t++)
         {
@@ -2819,8 +2816,8 @@ partial class TextClassifier : global::NetCompiler.INetwork<int>, global::NetCom
             int hs = keepGates ? h : (t & 1) * 64;
             int hp = keepGates ? h - 64 : ((t + 1) & 1) * 64;
             int gs = keepGates ? g : 0;
-            ref float start0 = ref folded ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256) : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, g);
-            if (folded && t + 1 < to)
+            ref float start0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t) * 256);
+            if (t + 1 < to)
             {
                 global::NetCompiler.Prefetch.Floats(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, t + 1) * 256), 256);
             }
