@@ -273,20 +273,15 @@ public sealed partial class NetworkGenerator
             public string OptimizerName => Spec.Optimizer.Kind == OptimizerKind.Adam ? "Adam" : "Sgd";
 
             /// <summary>
-            /// Whether inference reads LSTM layer <paramref name="layer"/>'s input projection from a table folded from the
-            /// Embedding before it: embedding(id)·W + b for each id, so a token costs one row lookup instead of a
-            /// (D × 4U) product. Training keeps the direct product, which it needs for the gradients anyway.
+            /// Whether LSTM layer <paramref name="layer"/> reads each step's input projection as a row by index, because
+            /// the Embedding before it lets the projection be computed per token: inference from a table folded from
+            /// the Embedding, embedding(id)·W + b for each id, so a token costs one row lookup instead of a (D × 4U)
+            /// product; training from one row per distinct token of a range (TokenGroups), whose gradients it sums per
+            /// token too. False past the last layer, so a layer can ask about the next.
             /// </summary>
             public bool FoldsEmbedding(int layer) =>
-                layer > 0 && Layers[layer] is LstmLayerSpec l && Layers[layer - 1] is EmbeddingLayerSpec e &&
-                (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
-
-            /// <summary>
-            /// Whether training computes LSTM layer <paramref name="layer"/>'s input projection, and its gradients, once
-            /// per distinct token of a range rather than once per position (the layers whose inference folds the
-            /// Embedding before them, whose recurrence therefore reads its step inputs as rows by index).
-            /// </summary>
-            public bool GroupsTokens(int layer) => layer < Layers.Length && FoldsEmbedding(layer);
+                layer > 0 && layer < Layers.Length && Layers[layer] is LstmLayerSpec l &&
+                Layers[layer - 1] is EmbeddingLayerSpec e && (long)e.InputDim * l.Gates <= MaxFoldedTableFloats;
 
             /// <summary>
             /// Whether inference runs convolution <paramref name="layer"/> by Winograd F(2x2, 3x3): a 3x3 stride-1
@@ -467,7 +462,7 @@ public sealed partial class NetworkGenerator
                     }
 
                     w.WriteLine($"private readonly global::NetCompiler.AlignedBuffer {n.TransposedRecurrent} = new global::NetCompiler.AlignedBuffer({n.RecurrentLength});");
-                    if (m.GroupsTokens(i))
+                    if (m.FoldsEmbedding(i))
                     {
                         w.WriteLine("// Training groups positions by token (TokenGroups): each position's group, each group's token id,");
                         w.WriteLine("// hashing scratch, and the number of groups of the range that starts at each slot. The groups'");
@@ -1007,7 +1002,7 @@ public sealed partial class NetworkGenerator
                     break;
                 case EmbeddingLayerSpec e:
                     string lookup = $"{n.Method}Forward(ref input, ref parameters, {outputRef});";
-                    if (m.GroupsTokens(i + 1))
+                    if (m.FoldsEmbedding(i + 1))
                     {
                         w.WriteLine("// No rows here: inference reads the next layer's folded table by token id, and training gathers one");
                         w.WriteLine("// row per distinct token there.");
@@ -1043,7 +1038,7 @@ public sealed partial class NetworkGenerator
             string gates = $"ref Slot({n.Gates}, sample, {l.Steps * l.Gates})";
             w.WriteLine();
             w.WriteLine($"// Layer {i + 1}: {l.Name} ({l.KerasType}), {l.Input} -> {l.Output}");
-            if (m.GroupsTokens(i))
+            if (m.FoldsEmbedding(i))
             {
                 EmitGroupedProjection(w, m, i);
             }
@@ -1063,7 +1058,7 @@ public sealed partial class NetworkGenerator
 
             string hidden = l.ReturnSequences ? $"ref Slot({n.Output}, first, {n.OutputLength})" : $"ref Slot({n.Hidden}, first, {stepsLength})";
             string mask = l.Masked ? ", ref _mask[first * InputLength]" : "";
-            if (m.GroupsTokens(i))
+            if (m.FoldsEmbedding(i))
             {
                 // Every step's input is a row read by index: inference's folded table by token id, training's group
                 // rows by each position's group.
@@ -1242,7 +1237,7 @@ public sealed partial class NetworkGenerator
                                 $"{Batch(sourceGradient!, layer.Input.Length)}, count);");
                             break;
                         case EmbeddingLayerSpec:
-                            if (m.GroupsTokens(i + 1))
+                            if (m.FoldsEmbedding(i + 1))
                             {
                                 // The LSTM left one gradient row per distinct token, in group order.
                                 LayerNames next = m.Names[i + 1];
@@ -1256,7 +1251,7 @@ public sealed partial class NetworkGenerator
 
                             break;
                         case LstmLayerSpec l:
-                            EmitLstmBackwardCall(w, l, n, sourceRef, sourceGradient, needsInput, m.GroupsTokens(i));
+                            EmitLstmBackwardCall(w, l, n, sourceRef, sourceGradient, needsInput, m.FoldsEmbedding(i));
                             break;
                     }
                 }
@@ -1359,7 +1354,7 @@ public sealed partial class NetworkGenerator
                         break;
                     case EmbeddingLayerSpec e:
                         w.WriteLine();
-                        EmitEmbeddingKernels(w, e, n, grouped: m.GroupsTokens(i + 1));
+                        EmitEmbeddingKernels(w, e, n, grouped: m.FoldsEmbedding(i + 1));
                         break;
                     case LstmLayerSpec l:
                         ConvLayerSpec projection = Projection(l);
