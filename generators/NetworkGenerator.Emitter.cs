@@ -19,7 +19,8 @@ public sealed partial class NetworkGenerator
 
         /// <summary>
         /// The largest folded embedding table (vocabulary × 4U floats) worth its memory: 8M floats, 32 MB. Above it
-        /// the table would dwarf the model, and inference keeps the direct product.
+        /// the table would dwarf the model: inference keeps the direct product, and training projects every position
+        /// rather than each distinct token (README states both).
         /// </summary>
         private const long MaxFoldedTableFloats = 1L << 23;
         private static readonly string GeneratorVersion =
